@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { HttpMetrics } from './common/metrics/http-metrics';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, metrics: HttpMetrics): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule.forRoot(metrics),
+        DatabaseModule,
+        ScheduleModule.forRoot(),
+        AuthModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { requestIdFrom, registerHttpHooks } from './common/http/http-hooks';
+import { PinoNestLogger } from './common/logging/logger';
+import { HttpMetrics } from './common/metrics/http-metrics';
+import { ProblemDetailsDto } from './common/problem/problem-details';
+import { AppConfig } from './config/app-config';
+import { newId } from './database/ids';
+
+export const API_PREFIX = 'api/v1';
+
+const API_DESCRIPTION = `Casefile is the case-management REST API of an investigations unit: cases, the entity registry
+(subjects, organizations, selectors, links), reward tips and rewards, evidence with its chain of custody, and
+an append-only, tamper-evident audit trail of who did and saw what.
+
+**Errors** are RFC 9457 \`application/problem+json\` documents (schema \`ProblemDetails\`) with a stable \`type\`,
+a \`detail\` saying what to fix, \`errors[]\` for validation, and the \`requestId\` (also in \`X-Request-Id\`).
+
+**Conventions**: lists are keyset-paginated (\`limit\` ≤ 100, opaque \`cursor\`, response \`{data, nextCursor}\`);
+mutable resources carry \`version\`, GET returns \`ETag: W/"<version>"\`, and PATCH/PUT/DELETE need \`If-Match\`
+(428 without, 412 when stale); POST honours \`Idempotency-Key\` for signed-in callers (same key and body replays
+the first response, another body is 422, one still running is 409; kept 24 h per principal; a failed request
+releases its key). Credentials are never accepted in a URL. Every response carries \`Cache-Control: no-store\`.
+
+**Authentication**: staff sign in at \`POST /api/v1/auth/login\` and send \`Authorization: Bearer <accessToken>\`;
+tip-intake integrations send \`X-API-Key\`.`;
+
+export interface CreateAppOptions {
+  logger: Logger;
+  metrics?: HttpMetrics;
+  /** Tests only: wraps the root module to add routes that exercise cross-cutting behaviour. */
+  wrapModule?: (root: DynamicModule) => DynamicModule;
+}
+
+export function buildOpenApiDocument(app: INestApplication): ReturnType<typeof SwaggerModule.createDocument> {
+  const config = new DocumentBuilder()
+    .setTitle('Casefile API')
+    .setDescription(API_DESCRIPTION)
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/v1/auth/login (15 minutes)' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Integration API key (tip intake only)' }, 'api-key')
+    .build();
+  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsDto] });
+}
+
+/** Builds the whole application (not yet listening): Fastify, hooks, global pieces, OpenAPI. */
+export async function createApp(config: AppConfig, options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const metrics = options.metrics ?? new HttpMetrics();
+  const adapter = new FastifyAdapter({
+    loggerInstance: options.logger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id'], newId),
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  registerHttpHooks(adapter.getInstance(), metrics);
+
+  const root = AppModule.forRoot(config, metrics);
+  const app = await NestFactory.create<NestFastifyApplication>(options.wrapModule ? options.wrapModule(root) : root, adapter, {
+    logger: new PinoNestLogger(options.logger),
+    bufferLogs: false,
+  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+    swaggerOptions: { persistAuthorization: false },
+  });
+  return app;
+}

@@ -1,0 +1,49 @@
+import type { Role } from '../common/request-context';
+
+export const ROLES: readonly Role[] = ['admin', 'supervisor', 'investigator', 'analyst', 'intake', 'auditor'] as const;
+
+export type Permission =
+  | 'user:admin'
+  | 'integration:admin'
+  | 'case:create'
+  | 'case:read'
+  | 'case:write'
+  | 'case:read-all'
+  | 'case:assign'
+  | 'case:reopen'
+  | 'registry:read'
+  | 'registry:write'
+  | 'search'
+  | 'tip:triage'
+  | 'tipster:read'
+  | 'tip:submit'
+  | 'tip:read-own-status'
+  | 'reward:recommend'
+  | 'reward:approve'
+  | 'reward:pay'
+  | 'evidence:read'
+  | 'evidence:write'
+  | 'audit:read'
+  | 'audit:verify'
+  | 'audit:export'
+  | 'self';
+
+/**
+ * The one role → permission table (DESIGN.md §3). Every permission check reads it. `self` is what any
+ * signed-in user may do to their own account (me, password, MFA, logout).
+ */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: ['self', 'user:admin', 'integration:admin'],
+  supervisor: ['self', 'case:create', 'case:read', 'case:write', 'case:read-all', 'case:assign', 'case:reopen', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tipster:read', 'reward:recommend', 'reward:approve', 'reward:pay', 'evidence:read', 'evidence:write'],
+  investigator: ['self', 'case:create', 'case:read', 'case:write', 'registry:read', 'registry:write', 'search', 'tip:triage', 'reward:recommend', 'evidence:read', 'evidence:write'],
+  analyst: ['self', 'case:read', 'registry:read', 'registry:write', 'search', 'evidence:read'],
+  intake: ['self', 'tip:triage', 'tipster:read'],
+  auditor: ['self', 'audit:read', 'audit:verify', 'audit:export'],
+};
+
+/** What an integration (API key) may do: submit tips and read the status of its own. */
+export const INTEGRATION_PERMISSIONS: readonly Permission[] = ['tip:submit', 'tip:read-own-status'];
+
+export function rolesGrant(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((role) => ROLE_PERMISSIONS[role]?.includes(permission));
+}

@@ -1,0 +1,29 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { EtagInterceptor } from './concurrency/etag.interceptor';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyRepository } from './idempotency/idempotency.repository';
+import { HttpMetrics } from './metrics/http-metrics';
+import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { createValidationPipe } from './validation';
+
+/** Cross-cutting providers: the problem filter, validation, ETags, idempotency, metrics. */
+@Global()
+@Module({})
+export class CommonModule {
+  static forRoot(metrics: HttpMetrics): DynamicModule {
+    return {
+      module: CommonModule,
+      providers: [
+        { provide: HttpMetrics, useValue: metrics },
+        IdempotencyRepository,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        // Order matters: the first is outermost, so a replayed idempotent response still gets its ETag.
+        { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+      exports: [HttpMetrics, IdempotencyRepository],
+    };
+  }
+}

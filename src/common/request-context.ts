@@ -1,0 +1,41 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+
+export type Role = 'admin' | 'supervisor' | 'investigator' | 'analyst' | 'intake' | 'auditor';
+
+/** Who is calling: a user (through a session) or an integration (through an API key). */
+export interface Principal {
+  kind: 'user' | 'integration';
+  id: string;
+  /** Users: their roles. Integrations: none (they hold only the integration permissions). */
+  roles: Role[];
+  username?: string;
+  sessionId?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** What a service needs to know about the request it serves: for audit records and need-to-know. */
+export interface RequestContext {
+  requestId: string;
+  ip: string;
+  userAgent?: string;
+  principal?: Principal;
+}
+
+export function requestContextOf(request: FastifyRequest): RequestContext {
+  const ua = request.headers['user-agent'];
+  return {
+    requestId: request.id,
+    ip: request.ip,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : undefined,
+    principal: request.principal,
+  };
+}
+
+/** Controller parameter: the RequestContext of this request, passed explicitly to services. */
+export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => requestContextOf(ctx.switchToHttp().getRequest<FastifyRequest>()));

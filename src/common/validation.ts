@@ -1,0 +1,31 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { FieldError, ValidationFailedError } from './errors/domain.error';
+
+function flatten(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    for (const [rule, message] of Object.entries(e.constraints ?? {})) {
+      out.push({ field, message: rule === 'whitelistValidation' ? 'is not an accepted field' : message });
+    }
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}
+
+/**
+ * Every body and query is whitelisted: unknown fields are refused (no mass assignment), values are
+ * transformed to the DTO's types, and failures become a 400 problem with `errors[]`.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    stopAtFirstError: false,
+    exceptionFactory: (errors) => new ValidationFailedError(flatten(errors)),
+  });
+}

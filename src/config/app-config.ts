@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { EnvironmentVariables } from './environment';
+import { Secrets } from './secrets';
+
+/** The validated, assembled configuration every module receives (injected as AppConfig). */
+export class AppConfig {
+  readonly nodeEnv: EnvironmentVariables['NODE_ENV'];
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly bootstrapAdminPassword?: string;
+  readonly mfaRequired: boolean;
+  readonly migrationsRun: boolean;
+  readonly statementTimeoutMs: number;
+  readonly poolSize: number;
+  readonly bodyLimitBytes: number;
+  readonly loginRateLimit: { perIp: number; perUsername: number; windowSeconds: number };
+  readonly audit: { sealIntervalMs: number; checkpointIntervalSeconds: number };
+  readonly schedulerEnabled: boolean;
+
+  constructor(
+    env: EnvironmentVariables,
+    /** The URL of the database actually used (the embedded one when DATABASE_URL is unset). */
+    readonly databaseUrl: string,
+    readonly secrets: Secrets,
+  ) {
+    this.nodeEnv = env.NODE_ENV;
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.dataDir = resolve(env.DATA_DIR);
+    this.logLevel = env.LOG_LEVEL;
+    this.bootstrapAdminPassword = env.BOOTSTRAP_ADMIN_PASSWORD;
+    this.mfaRequired = env.MFA_REQUIRED ?? env.NODE_ENV === 'production';
+    this.migrationsRun = env.MIGRATIONS_RUN;
+    this.statementTimeoutMs = env.DB_STATEMENT_TIMEOUT_MS;
+    this.poolSize = env.DB_POOL_SIZE;
+    this.bodyLimitBytes = env.BODY_LIMIT_BYTES;
+    this.loginRateLimit = {
+      perIp: env.LOGIN_RATE_LIMIT_PER_IP,
+      perUsername: env.LOGIN_RATE_LIMIT_PER_USERNAME,
+      windowSeconds: env.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+    };
+    this.audit = { sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS, checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS };
+    this.schedulerEnabled = env.SCHEDULER_ENABLED;
+  }
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { EmbeddedDatabase } from '../../src/database/embedded-postgres';
+import { runMigrations } from '../../src/database/migrator';
+import { ADMIN_URL_ENV, assertTestDatabaseName, databaseNameOf, RUN_ID_ENV, TEMPLATE_ENV, withAdmin, withDatabase } from './test-database';
+
+declare global {
+  var __CASEFILE_EMBEDDED__: EmbeddedDatabase | undefined;
+}
+
+/**
+ * Once per test run: a PostgreSQL (DATABASE_URL, else an embedded one), and a template database built by
+ * the real migrations that every test file clones.
+ */
+export default async function globalSetup(): Promise<void> {
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  let adminUrl = process.env.DATABASE_URL;
+  if (adminUrl) {
+    assertTestDatabaseName(databaseNameOf(adminUrl));
+  } else {
+    const embedded = new EmbeddedDatabase({ dir: join(__dirname, '..', '..', '.data', `test-pg-${runId}`), password: randomBytes(16).toString('hex'), persistent: false });
+    globalThis.__CASEFILE_EMBEDDED__ = embedded;
+    adminUrl = await embedded.start();
+  }
+  const template = `casefile_test_tpl_${runId}`;
+  assertTestDatabaseName(template);
+  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE "${template}"`));
+  const dataSource = new DataSource(dataSourceOptions({ url: withDatabase(adminUrl, template), statementTimeoutMs: 60_000, poolSize: 2, applicationName: 'casefile-test-setup' }));
+  await dataSource.initialize();
+  try {
+    await runMigrations(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+  process.env[ADMIN_URL_ENV] = adminUrl;
+  process.env[TEMPLATE_ENV] = template;
+  process.env[RUN_ID_ENV] = runId;
+}
