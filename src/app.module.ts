@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { IntegrationsModule } from './integrations/integrations.module';
+import { UsersModule } from './users/users.module';
 import { CommonModule } from './common/common.module';
 import { HttpMetrics } from './common/metrics/http-metrics';
 import { AppConfig } from './config/app-config';
@@ -18,7 +21,10 @@ export class AppModule {
         CommonModule.forRoot(metrics),
         DatabaseModule,
         ScheduleModule.forRoot(),
+        AuditModule,
         AuthModule,
+        UsersModule,
+        IntegrationsModule,
         HealthModule,
       ],
     };

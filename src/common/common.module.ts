@@ -1,5 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AppConfig } from '../config/app-config';
+import { FIELD_ENCRYPTION, FieldEncryption } from './crypto/field-encryption';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { EtagInterceptor } from './concurrency/etag.interceptor';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
@@ -7,7 +10,7 @@ import { HttpMetrics } from './metrics/http-metrics';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { createValidationPipe } from './validation';
 
-/** Cross-cutting providers: the problem filter, validation, ETags, idempotency, metrics. */
+/** Cross-cutting providers: the problem filter, validation, ETags, idempotency, metrics, rate limits, field encryption. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -17,13 +20,19 @@ export class CommonModule {
       providers: [
         { provide: HttpMetrics, useValue: metrics },
         IdempotencyRepository,
+        RateLimiter,
+        {
+          provide: FIELD_ENCRYPTION,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => new FieldEncryption(config.secrets.fieldEncryptionKeyId, config.secrets.fieldEncryptionKey),
+        },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // Order matters: the first is outermost, so a replayed idempotent response still gets its ETag.
         { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [HttpMetrics, IdempotencyRepository],
+      exports: [HttpMetrics, IdempotencyRepository, RateLimiter, FIELD_ENCRYPTION],
     };
   }
 }

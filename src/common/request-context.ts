@@ -11,6 +11,10 @@ export interface Principal {
   roles: Role[];
   username?: string;
   sessionId?: string;
+  /** Users: whether a second factor is enrolled (MFA_REQUIRED gates everything else on it). */
+  mfaEnrolled?: boolean;
+  /** Integrations: their name. */
+  name?: string;
 }
 
 declare module 'fastify' {

@@ -1,0 +1,81 @@
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export type AuditOutcome = 'success' | 'denied' | 'error';
+export type AuditActorKind = 'user' | 'integration' | 'system' | 'anonymous';
+
+/**
+ * One record of the audit trail. Append-only in the database (triggers refuse UPDATE, DELETE and TRUNCATE;
+ * the only update allowed is the sequencer's one-time seal of the empty chain columns).
+ */
+@Entity({ name: 'audit_event' })
+@Check('ck_audit_event_outcome', `outcome IN ('success', 'denied', 'error')`)
+@Check('ck_audit_event_actor_kind', `actor_kind IN ('user', 'integration', 'system', 'anonymous')`)
+@Check('ck_audit_event_seal', `(chain_position IS NULL) = (hash IS NULL) AND (chain_position IS NULL) = (prev_hash IS NULL)`)
+@Index('idx_audit_event_occurred_at', ['occurredAt'])
+@Index('idx_audit_event_actor', ['actorId', 'seq'])
+@Index('idx_audit_event_action', ['action', 'seq'])
+@Index('idx_audit_event_case', ['caseId', 'seq'])
+@Index('idx_audit_event_resource', ['resourceType', 'resourceId', 'seq'])
+@Index('idx_audit_event_chain_position', ['chainPosition'], { unique: true })
+@Index('idx_audit_event_unsealed', ['seq'], { where: 'chain_position IS NULL' })
+export class AuditEventEntity {
+  /** Insertion order (not the chain order: the sequencer assigns chainPosition when it seals). */
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  seq!: string;
+
+  @Column({ type: 'timestamptz', precision: 6, default: () => 'clock_timestamp()' })
+  occurredAt!: Date;
+
+  @Column({ type: 'text' })
+  actorKind!: AuditActorKind;
+
+  @Column({ type: 'uuid', nullable: true })
+  actorId!: string | null;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  actorRoles!: string[];
+
+  @Column({ type: 'text' })
+  action!: string;
+
+  @Column({ type: 'text', nullable: true })
+  resourceType!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  resourceId!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  caseId!: string | null;
+
+  @Column({ type: 'text' })
+  outcome!: AuditOutcome;
+
+  @Column({ type: 'text', nullable: true })
+  requestId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  sourceIp!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  userAgent!: string | null;
+
+  /** For writes: `{ field: { before, after } }`, secrets and tipster identity redacted. */
+  @Column({ type: 'jsonb', nullable: true })
+  changes!: Record<string, { before: unknown; after: unknown }> | null;
+
+  /** Context: a stated reason, a denial's cause, filters of an audit read… (redacted likewise). */
+  @Column({ type: 'jsonb', nullable: true })
+  details!: Record<string, unknown> | null;
+
+  @Column({ type: 'bigint', nullable: true })
+  chainPosition!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  prevHash!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  hash!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  sealedAt!: Date | null;
+}

@@ -1,0 +1,197 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import { Counter, Gauge } from 'prom-client';
+import { HttpMetrics } from '../common/metrics/http-metrics';
+import { AppConfig } from '../config/app-config';
+import { CANONICAL_SQL, chainHash, CheckpointSigner, checkpointMessage, GENESIS_HASH } from './audit-chain';
+
+const SEALER_LOCK = 'casefile:audit-sealer';
+const BATCH = 5000;
+
+/**
+ * The single sequencer of the audit trail. Writers insert unsealed records concurrently; the replica that
+ * holds a PostgreSQL advisory lock seals committed records in batches, in insertion order: it assigns a
+ * gap-free chain position and hash = SHA-256(previous hash ‖ canonical record), and periodically writes a
+ * signed checkpoint of the head. The others stand by and take over when the leader's session ends.
+ */
+@Injectable()
+export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AuditSealer.name);
+  private client?: Client;
+  private leader = false;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  private stopped = false;
+  private lastCheckpointAt = 0;
+  readonly signer: CheckpointSigner;
+  private readonly sealedTotal: Counter;
+  private readonly unsealedGauge: Gauge;
+  private readonly lagGauge: Gauge;
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(HttpMetrics) metrics: HttpMetrics,
+  ) {
+    this.signer = new CheckpointSigner(config.secrets.auditSigningKey);
+    this.sealedTotal = new Counter({ name: 'casefile_audit_sealed_total', help: 'Audit records sealed into the chain by this replica', registers: [metrics.registry] });
+    this.unsealedGauge = new Gauge({ name: 'casefile_audit_unsealed_records', help: 'Audit records committed but not yet sealed (seen by the leader)', registers: [metrics.registry] });
+    this.lagGauge = new Gauge({ name: 'casefile_audit_seal_lag_seconds', help: 'Age of the oldest unsealed audit record (seen by the leader)', registers: [metrics.registry] });
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    await this.disconnect();
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.exclusive(() => this.tick()).finally(() => this.schedule(this.config.audit.sealIntervalMs));
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** One operation at a time on the sealer's connection (its transactions must not interleave). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (!(await this.ensureLeader())) return;
+      await this.sealPending();
+      if (Date.now() - this.lastCheckpointAt >= this.config.audit.checkpointIntervalSeconds * 1000) await this.checkpoint();
+    } catch (e) {
+      this.logger.warn(`audit sealing paused: ${e instanceof Error ? e.message : String(e)}`);
+      await this.disconnect();
+    }
+  }
+
+  private async ensureLeader(): Promise<boolean> {
+    if (this.leader && this.client) return true;
+    if (!this.client) {
+      const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'casefile-audit-sealer', statement_timeout: 60_000 });
+      client.on('error', () => void this.disconnect());
+      await client.connect();
+      this.client = client;
+    }
+    const { rows } = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [SEALER_LOCK]);
+    this.leader = rows[0]?.locked === true;
+    if (this.leader) this.logger.log('this replica leads audit sealing');
+    return this.leader;
+  }
+
+  private async disconnect(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.leader = false;
+    await client?.end().catch(() => undefined);
+  }
+
+  /** Seals every committed, unsealed record (batch by batch). Returns how many. Leader only. */
+  async sealPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sealed = await this.sealBatch();
+      total += sealed;
+      if (sealed < BATCH) break;
+    }
+    const stats = await this.client!.query<{ unsealed: string; lag: number | null }>(
+      `SELECT count(*)::text AS unsealed, extract(epoch FROM now() - min(occurred_at))::float8 AS lag FROM audit_event WHERE chain_position IS NULL`,
+    );
+    this.unsealedGauge.set(Number(stats.rows[0]?.unsealed ?? 0));
+    this.lagGauge.set(stats.rows[0]?.lag ?? 0);
+    return total;
+  }
+
+  private async sealBatch(): Promise<number> {
+    const client = this.client;
+    if (!client || !this.leader) return 0;
+    await client.query('BEGIN');
+    try {
+      const head = await client.query<{ position: string; hash: string }>(
+        'SELECT chain_position::text AS position, hash FROM audit_event WHERE chain_position IS NOT NULL ORDER BY chain_position DESC LIMIT 1',
+      );
+      const pending = await client.query<[string, string]>({
+        text: `SELECT seq::text, ${CANONICAL_SQL} FROM audit_event WHERE chain_position IS NULL ORDER BY seq LIMIT ${BATCH}`,
+        rowMode: 'array',
+      });
+      if (pending.rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      let position = BigInt(head.rows[0]?.position ?? '0');
+      let prev = head.rows[0]?.hash ?? GENESIS_HASH;
+      const seqs: string[] = [];
+      const positions: string[] = [];
+      const prevs: string[] = [];
+      const hashes: string[] = [];
+      for (const [seq, canonical] of pending.rows) {
+        position += 1n;
+        const hash = chainHash(prev, canonical);
+        seqs.push(seq);
+        positions.push(position.toString());
+        prevs.push(prev);
+        hashes.push(hash);
+        prev = hash;
+      }
+      await client.query(
+        `UPDATE audit_event AS a SET chain_position = v.pos, prev_hash = v.prev, hash = v.hash, sealed_at = clock_timestamp()
+           FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS v(seq, pos, prev, hash) WHERE a.seq = v.seq`,
+        [seqs, positions, prevs, hashes],
+      );
+      await client.query('COMMIT');
+      this.sealedTotal.inc(seqs.length);
+      return seqs.length;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Signs the current head into audit_checkpoint (when it moved since the last one). Leader only. */
+  async checkpoint(): Promise<{ chainPosition: string; headHash: string } | undefined> {
+    const client = this.client;
+    if (!client || !this.leader) return undefined;
+    this.lastCheckpointAt = Date.now();
+    const head = await client.query<{ position: string; hash: string; now: string }>(
+      `SELECT chain_position::text AS position, hash, to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now
+         FROM audit_event WHERE chain_position IS NOT NULL AND chain_position > coalesce((SELECT max(chain_position) FROM audit_checkpoint), 0)
+        ORDER BY chain_position DESC LIMIT 1`,
+    );
+    const row = head.rows[0];
+    if (!row) return undefined;
+    const signature = this.signer.sign(checkpointMessage(row.position, row.hash, row.now));
+    await client.query(`INSERT INTO audit_checkpoint (chain_position, head_hash, created_at, algorithm, key_id, signature) VALUES ($1, $2, $3, 'ed25519', $4, $5)`, [
+      row.position,
+      row.hash,
+      row.now,
+      this.signer.keyId,
+      signature,
+    ]);
+    return { chainPosition: row.position, headHash: row.hash };
+  }
+
+  /** Tests and tools: take the lead if free, seal everything committed, write a checkpoint. */
+  async sealNow(): Promise<number> {
+    return this.exclusive(async () => {
+      if (!(await this.ensureLeader())) return 0;
+      const n = await this.sealPending();
+      await this.checkpoint();
+      return n;
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { Page } from '../common/pagination/keyset';
+import { ProblemDetailsDto } from '../common/problem/problem-details';
+import { Ctx, RequestContext } from '../common/request-context';
+import { AuditService } from './audit.service';
+import { AuditExportQueryDto, AuditPageDto, AuditQueryDto, AuditRecordDto, CheckpointListDto, VerifyReportDto } from './dto/audit.dto';
+
+@ApiTags('audit')
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Authenticated({ permission: 'audit:read' })
+  @ApiOperation({ summary: 'Search the audit trail (newest first). This read is itself audited.' })
+  @ApiOkResponse({ type: AuditPageDto })
+  @ApiBadRequestResponse({ type: ProblemDetailsDto })
+  search(@Ctx() ctx: RequestContext, @Query() query: AuditQueryDto): Promise<Page<AuditRecordDto>> {
+    return this.audit.search(ctx, query);
+  }
+
+  @Get('verify')
+  @Authenticated({ permission: 'audit:verify' })
+  @ApiOperation({ summary: 'Recompute the hash chain and check the signed checkpoints; reports the first record changed, missing or reordered' })
+  @ApiOkResponse({ type: VerifyReportDto })
+  verify(@Ctx() ctx: RequestContext): Promise<VerifyReportDto> {
+    return this.audit.verify(ctx);
+  }
+
+  @Get('checkpoints')
+  @Authenticated({ permission: 'audit:export' })
+  @ApiOperation({ summary: 'Signed checkpoints of the chain head, with the public key that verifies them (keep a copy elsewhere)' })
+  @ApiOkResponse({ type: CheckpointListDto })
+  checkpoints(@Ctx() ctx: RequestContext): Promise<CheckpointListDto> {
+    return this.audit.checkpoints(ctx);
+  }
+
+  @Get('export')
+  @Authenticated({ permission: 'audit:export' })
+  @ApiOperation({
+    summary: 'Stream the sealed chain as JSON Lines',
+    description:
+      'One record per line in chain order, with `prevHash`, `hash` and `canonical`. To re-verify outside Casefile: for each line, ' +
+      'hash == SHA-256(prevHash + "\\n" + canonical) (hex), prevHash == the previous line\'s hash (64 zeros for position 1), and ' +
+      '`canonical` is the JSON array [seq, occurredAt, actorKind, actorId, actorRoles, action, resourceType, resourceId, caseId, outcome, requestId, sourceIp, userAgent, changes, details].',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiBadRequestResponse({ type: ProblemDetailsDto })
+  async export(@Ctx() ctx: RequestContext, @Query() query: AuditExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    const lines = this.audit.export(ctx, query.afterPosition);
+    const first = await lines.next(); // the export's own audit record is written before anything is sent
+    const stream = Readable.from(
+      (async function* () {
+        if (!first.done) yield first.value;
+        yield* lines;
+      })(),
+    );
+    await reply.type('application/x-ndjson; charset=utf-8').header('Content-Disposition', 'attachment; filename="casefile-audit.jsonl"').send(stream);
+  }
+}

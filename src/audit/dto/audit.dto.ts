@@ -1,0 +1,107 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import type { AuditOutcome } from '../audit-event.entity';
+
+export class AuditQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Actor (user or integration) id' })
+  @IsOptional()
+  @IsUUID()
+  actorId?: string;
+
+  @ApiPropertyOptional({ example: 'auth.login.*', description: 'Exact action, or a prefix ending in *' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(/^[a-z0-9_.-]+\*?$/, { message: 'action must look like auth.login.failed, or a prefix ending in *' })
+  action?: string;
+
+  @ApiPropertyOptional({ example: 'user' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  resourceType?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  resourceId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
+
+  @ApiPropertyOptional({ enum: ['success', 'denied', 'error'] })
+  @IsOptional()
+  @IsIn(['success', 'denied', 'error'])
+  outcome?: AuditOutcome;
+
+  @ApiPropertyOptional({ description: 'From this time (inclusive), ISO 8601' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  @ApiPropertyOptional({ description: 'Until this time (exclusive), ISO 8601' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+}
+
+export class AuditExportQueryDto {
+  @ApiPropertyOptional({ description: 'Only records after this chain position', example: '0' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'afterPosition must be a chain position (a whole number)' })
+  afterPosition?: string;
+}
+
+export class AuditRecordDto {
+  @ApiProperty({ example: '1042' }) seq!: string;
+  @ApiProperty({ example: '2026-11-21T09:14:03.123456Z' }) occurredAt!: string;
+  @ApiProperty({ example: { kind: 'user', id: '01938f0c-3f6e-7a52-9e1e-1c2b3d4e5f60', roles: ['investigator'] } })
+  actor!: { kind: string; id: string | null; roles: string[] };
+  @ApiProperty({ example: 'user.update' }) action!: string;
+  @ApiPropertyOptional({ example: 'user' }) resourceType!: string | null;
+  @ApiPropertyOptional() resourceId!: string | null;
+  @ApiPropertyOptional() caseId!: string | null;
+  @ApiProperty({ enum: ['success', 'denied', 'error'] }) outcome!: string;
+  @ApiPropertyOptional() requestId!: string | null;
+  @ApiPropertyOptional({ example: '10.1.2.3' }) sourceIp!: string | null;
+  @ApiPropertyOptional() userAgent!: string | null;
+  @ApiPropertyOptional({ example: { displayName: { before: 'A. Analyst', after: 'Ana Analyst' } } }) changes!: Record<string, unknown> | null;
+  @ApiPropertyOptional() details!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ description: 'Position in the hash chain (null until sealed, within seconds)' }) chainPosition!: string | null;
+  @ApiPropertyOptional() hash!: string | null;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditRecordDto] }) data!: AuditRecordDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class VerifyReportDto {
+  @ApiProperty() valid!: boolean;
+  @ApiProperty({ example: 125000 }) checked!: number;
+  @ApiProperty({ example: 12 }) checkpointsChecked!: number;
+  @ApiPropertyOptional({ nullable: true, example: { position: '512', reason: 'changed', detail: 'the content of the record at position 512 no longer matches its hash' } })
+  firstInvalid!: { position: string; reason: string; detail: string } | null;
+}
+
+export class CheckpointDto {
+  @ApiProperty() chainPosition!: string;
+  @ApiProperty() headHash!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ example: 'ed25519' }) algorithm!: string;
+  @ApiProperty() keyId!: string;
+  @ApiProperty({ description: 'base64 Ed25519 signature of `casefile-audit-checkpoint|v1|<position>|<headHash>|<createdAt>`' }) signature!: string;
+}
+
+export class CheckpointListDto {
+  @ApiProperty({ description: 'PEM (SPKI) public key that verifies the signatures' }) publicKey!: string;
+  @ApiProperty() keyId!: string;
+  @ApiProperty({ type: [CheckpointDto] }) data!: CheckpointDto[];
+}

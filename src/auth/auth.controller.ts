@@ -1,0 +1,103 @@
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ProblemDetailsDto } from '../common/problem/problem-details';
+import { Ctx, RequestContext } from '../common/request-context';
+import { UserEntity } from '../users/user.entity';
+import { AuthService } from './auth.service';
+import { Authenticated } from './decorators/authenticated.decorator';
+import { Public } from './decorators/public.decorator';
+import { ChangePasswordDto, LoginDto, MeResponseDto, MfaChallengeResponseDto, MfaConfirmDto, MfaEnrolmentResponseDto, MfaVerifyDto, RefreshDto, TokenResponseDto } from './dto/auth.dto';
+import { LoginGuard } from './login.guard';
+
+@ApiTags('auth')
+@ApiExtraModels(TokenResponseDto, MfaChallengeResponseDto)
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @UseGuards(LoginGuard)
+  @ApiOperation({
+    summary: 'Sign in with username and password',
+    description:
+      'Answers tokens, or `{mfaRequired, challengeToken}` when the account has a second factor (then POST /auth/mfa/verify). ' +
+      'Every refusal is the same 401, whether the user exists or not. Five consecutive failures lock the account for 15 minutes. ' +
+      'Rate-limited per IP and per username (429 with RateLimit-* and Retry-After).',
+  })
+  @ApiBody({ type: LoginDto })
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }] } })
+  @ApiUnauthorizedResponse({ type: ProblemDetailsDto })
+  @ApiTooManyRequestsResponse({ type: ProblemDetailsDto })
+  login(@Req() request: FastifyRequest & { user: UserEntity }, @Ctx() ctx: RequestContext): Promise<TokenResponseDto | MfaChallengeResponseDto> {
+    return this.auth.completeLogin(request.user, ctx);
+  }
+
+  @Public()
+  @Post('mfa/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Second step of sign-in: the challenge token and a TOTP code (each code is accepted once)' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiUnauthorizedResponse({ type: ProblemDetailsDto })
+  verifyMfa(@Body() dto: MfaVerifyDto, @Ctx() ctx: RequestContext): Promise<TokenResponseDto> {
+    return this.auth.verifyMfa(dto.challengeToken, dto.code, ctx);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate a refresh token for new tokens. Presenting a used refresh token revokes the whole session.' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiUnauthorizedResponse({ type: ProblemDetailsDto })
+  refresh(@Body() dto: RefreshDto, @Ctx() ctx: RequestContext): Promise<TokenResponseDto> {
+    return this.auth.refresh(dto.refreshToken, ctx);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Authenticated({ permission: 'self', allowWithoutMfa: true })
+  @ApiOperation({ summary: 'End this session on the server (its tokens stop working at once)' })
+  @ApiNoContentResponse()
+  logout(@Ctx() ctx: RequestContext): Promise<void> {
+    return this.auth.logout(ctx);
+  }
+
+  @Get('me')
+  @Authenticated({ permission: 'self', allowWithoutMfa: true })
+  @ApiOperation({ summary: 'The signed-in user, roles and permissions' })
+  @ApiOkResponse({ type: MeResponseDto })
+  me(@Ctx() ctx: RequestContext): Promise<MeResponseDto> {
+    return this.auth.me(ctx);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @Authenticated({ permission: 'self', allowWithoutMfa: true })
+  @ApiOperation({ summary: 'Change your password (needs the current one); ends your other sessions' })
+  @ApiNoContentResponse()
+  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'Wrong current password, or the new one is refused (the detail says which rule)' })
+  changePassword(@Ctx() ctx: RequestContext, @Body() dto: ChangePasswordDto): Promise<void> {
+    return this.auth.changePassword(ctx, dto);
+  }
+
+  @Post('mfa/enrol')
+  @HttpCode(200)
+  @Authenticated({ permission: 'self', allowWithoutMfa: true })
+  @ApiOperation({ summary: 'Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app; confirm with a code' })
+  @ApiOkResponse({ type: MfaEnrolmentResponseDto })
+  enrol(@Ctx() ctx: RequestContext): Promise<MfaEnrolmentResponseDto> {
+    return this.auth.enrolMfa(ctx);
+  }
+
+  @Post('mfa/confirm')
+  @HttpCode(204)
+  @Authenticated({ permission: 'self', allowWithoutMfa: true })
+  @ApiOperation({ summary: 'Confirm TOTP enrolment with a current code; from then on sign-in asks for a code' })
+  @ApiNoContentResponse()
+  @ApiUnauthorizedResponse({ type: ProblemDetailsDto })
+  confirm(@Ctx() ctx: RequestContext, @Body() dto: MfaConfirmDto): Promise<void> {
+    return this.auth.confirmMfa(ctx, dto.code);
+  }
+}

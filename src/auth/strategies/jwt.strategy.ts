@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Principal } from '../../common/request-context';
+import { AppConfig } from '../../config/app-config';
+import { AuthService } from '../auth.service';
+import { ACCESS_AUDIENCE, AccessClaims, JWT_ISSUER } from '../token.service';
+
+/**
+ * passport-jwt: a bearer access token signed with our key (HS256 only: `alg: none` and other keys fail),
+ * for our audience, not expired — and then the session and user rows, checked on every request.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(AppConfig) config: AppConfig,
+    private readonly auth: AuthService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.secrets.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: ACCESS_AUDIENCE,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: AccessClaims): Promise<Principal | false> {
+    if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') return false;
+    return (await this.auth.principalForSession(claims.sub, claims.sid)) ?? false;
+  }
+}

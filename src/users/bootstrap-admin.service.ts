@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AuditTrail, SYSTEM_CONTEXT } from '../audit/audit-trail.service';
+import { AppConfig } from '../config/app-config';
+import { newId } from '../database/ids';
+import { PasswordHasher } from './password-hasher';
+import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+const BOOTSTRAP_LOCK = 'casefile:bootstrap-admin';
+
+/**
+ * First run: when no user exists, creates `admin` with BOOTSTRAP_ADMIN_PASSWORD, or with a random password
+ * printed once to the console (never a fixed default). Replicas starting together take turns on a lock.
+ */
+@Injectable()
+export class BootstrapAdminService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('FirstRun');
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if ((await this.users.count()) > 0) return;
+    const given = this.config.bootstrapAdminPassword;
+    const password = given ?? randomBytes(18).toString('base64url');
+    const passwordHash = await this.hasher.hash(password);
+    const created = await this.audit
+      .transaction(SYSTEM_CONTEXT, { action: 'user.bootstrap', resourceType: 'user' }, async (tx, audit) => {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [BOOTSTRAP_LOCK]);
+        if ((await this.users.count(tx)) > 0) {
+          audit.record({ action: 'user.bootstrap.skipped', resourceType: 'user', details: { reason: 'users exist' } });
+          return false;
+        }
+        const admin = Object.assign(new UserEntity(), { id: newId(), username: 'admin', displayName: 'Administrator', passwordHash, roles: ['admin'] });
+        await this.users.insert(tx, admin);
+        audit.record({ action: 'user.bootstrap', resourceType: 'user', resourceId: admin.id, before: null, after: { username: 'admin', roles: ['admin'] } });
+        return true;
+      });
+    if (!created) return;
+    if (given) {
+      this.logger.log('created the first account "admin" with BOOTSTRAP_ADMIN_PASSWORD');
+    } else {
+      // Printed once, to the console only (not the JSON log stream), as DESIGN.md §1 asks.
+      process.stdout.write(
+        `\n  First run: created the account "admin" with the password\n\n      ${password}\n\n  It is shown only this once. Sign in and change it (POST /api/v1/auth/password).\n\n`,
+      );
+      this.logger.warn('created the first account "admin" with a random password (printed once to the console)');
+    }
+  }
+}
