@@ -114,7 +114,8 @@ export class AuditRepository {
   /** `[position, prev_hash, hash, canonical]` rows after a position, in chain order. */
   async chainSlice(position: string, limit: number): Promise<[string, string, string, string][]> {
     const result = await this.pool().query<[string, string, string, string]>({
-      text: `SELECT chain_position::text, prev_hash, hash, ${CANONICAL_SQL} FROM audit_event WHERE chain_position > $1 ORDER BY chain_position LIMIT $2`,
+      // (The output column is named "position": ORDER BY must sort by the bigint, not its text.)
+      text: `SELECT chain_position::text AS position, prev_hash, hash, ${CANONICAL_SQL} FROM audit_event WHERE chain_position > $1 ORDER BY audit_event.chain_position LIMIT $2`,
       values: [position, limit],
       rowMode: 'array',
     });

@@ -70,14 +70,19 @@ export class AuthSessionRepository {
   }
 
   async revoke(manager: EntityManager, sessionId: string, reason: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [sessionId, reason]);
+    const rows: unknown[] = await manager.query(
+      `WITH revoked AS (UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING 1) SELECT * FROM revoked`,
+      [sessionId, reason],
+    );
     return rows.length > 0;
   }
 
   /** Ends every session of a user, except one (the caller's own, on a password change). */
   async revokeAllOfUser(manager: EntityManager, userId: string, reason: string, exceptSessionId?: string): Promise<number> {
     const rows: unknown[] = await manager.query(
-      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3) RETURNING 1`,
+      `WITH revoked AS (
+         UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3) RETURNING 1)
+       SELECT * FROM revoked`,
       [userId, reason, exceptSessionId ?? null],
     );
     return rows.length;

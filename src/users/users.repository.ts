@@ -5,7 +5,10 @@ import { UserEntity } from './user.entity';
 export const LOCKOUT_THRESHOLD = 5;
 export const LOCKOUT_MINUTES = 15;
 
-/** The only way to app_user. */
+/**
+ * The only way to app_user. (TypeORM answers a bare UPDATE … RETURNING with [rows, count]; wrapping it in a
+ * CTE makes it a SELECT, so the rows come back plainly.)
+ */
 @Injectable()
 export class UsersRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -48,10 +51,12 @@ export class UsersRepository {
   /** One more failed sign-in; locks the account at the threshold. Returns the new state. */
   async recordLoginFailure(id: string): Promise<{ failedLoginCount: number; lockedNow: boolean }> {
     const rows: { failed_login_count: number; locked_now: boolean }[] = await this.dataSource.query(
-      `UPDATE app_user SET failed_login_count = failed_login_count + 1,
-              locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-        WHERE id = $1
-        RETURNING failed_login_count, failed_login_count = $2 AS locked_now`,
+      `WITH changed AS (
+         UPDATE app_user SET failed_login_count = failed_login_count + 1,
+                locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+          WHERE id = $1
+          RETURNING failed_login_count)
+       SELECT failed_login_count, failed_login_count = $2 AS locked_now FROM changed`,
       [id, LOCKOUT_THRESHOLD, LOCKOUT_MINUTES],
     );
     return { failedLoginCount: rows[0]?.failed_login_count ?? 0, lockedNow: rows[0]?.locked_now ?? false };
@@ -71,7 +76,8 @@ export class UsersRepository {
    */
   async acceptTotpStep(id: string, step: number): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE app_user SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING 1`,
+      `WITH accepted AS (UPDATE app_user SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING 1)
+       SELECT * FROM accepted`,
       [id, step],
     );
     return rows.length === 1;

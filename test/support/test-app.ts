@@ -31,11 +31,15 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   wrapModule?: (root: DynamicModule) => DynamicModule;
   label?: string;
+  /** Boot on an existing database (another app's) instead of a fresh clone: for multi-replica tests. */
+  sharedDatabaseUrl?: string;
 }
 
 /** Boots the whole app on this test file's own database (cloned from the migrated template). */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase(options.label ?? expect.getState().testPath?.split('/').pop()?.split('.')[0] ?? 'file');
+  const db = options.sharedDatabaseUrl
+    ? { url: options.sharedDatabaseUrl, drop: async () => undefined }
+    : await createTestDatabase(options.label ?? expect.getState().testPath?.split('/').pop()?.split('.')[0] ?? 'file');
   const env = loadEnvironment({
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',

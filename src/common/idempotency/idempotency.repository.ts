@@ -55,7 +55,7 @@ export class IdempotencyRepository {
   }
 
   async purgeExpired(): Promise<number> {
-    const result: [unknown[], number] = await this.dataSource.query('DELETE FROM idempotency_key WHERE expires_at < now()');
-    return result[1] ?? 0;
+    const [row] = await this.dataSource.query<{ n: number }[]>('WITH gone AS (DELETE FROM idempotency_key WHERE expires_at < now() RETURNING 1) SELECT count(*)::int AS n FROM gone');
+    return row?.n ?? 0;
   }
 }

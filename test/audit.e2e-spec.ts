@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import { AuditSealer } from '../src/audit/audit-sealer.service';
+import { AuditRepository } from '../src/audit/audit.repository';
+import { PasswordHasher } from '../src/users/password-hasher';
+import { adminAuth, auditRecords, login, signedIn } from './support/actors';
+import { createTestApp, TestApp } from './support/test-app';
+
+const sealNow = (t: TestApp): Promise<number> => t.app.get(AuditSealer).sealNow();
+
+/** Runs SQL as the superuser with triggers off: what an attacker with database access could do. */
+async function tamper(t: TestApp, sql: string, params: unknown[] = []): Promise<void> {
+  await t.dataSource.transaction(async (tx) => {
+    await tx.query('SET LOCAL session_replication_role = replica');
+    await tx.query(sql, params);
+  });
+}
+
+describe('audit trail', () => {
+  let t: TestApp;
+  let admin: string;
+  let auditor: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await adminAuth(t);
+    auditor = (await signedIn(t, ['auditor'])).auth;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  describe('append-only in the database', () => {
+    beforeAll(async () => {
+      await sealNow(t);
+    });
+
+    it('refuses UPDATE, DELETE and TRUNCATE of audit records, through SQL', async () => {
+      await expect(t.dataSource.query(`UPDATE audit_event SET action = 'nothing.happened' WHERE seq = (SELECT min(seq) FROM audit_event)`)).rejects.toThrow(/append-only/);
+      await expect(t.dataSource.query('DELETE FROM audit_event WHERE seq = (SELECT min(seq) FROM audit_event)')).rejects.toThrow(/append-only/);
+      await expect(t.dataSource.query('TRUNCATE audit_event')).rejects.toThrow(/append-only/);
+    });
+
+    it('allows the seal to be set once only, and never on changed content', async () => {
+      await expect(t.dataSource.query(`UPDATE audit_event SET hash = repeat('f', 64) WHERE chain_position = 1`)).rejects.toThrow(/append-only/);
+      await t.dataSource.query(`INSERT INTO audit_event (actor_kind, action, outcome) VALUES ('system', 'test.unsealed', 'success')`);
+      await expect(
+        t.dataSource.query(`UPDATE audit_event SET chain_position = 999999, prev_hash = 'x', hash = 'y', action = 'rewritten' WHERE action = 'test.unsealed'`),
+      ).rejects.toThrow(/append-only/);
+    });
+
+    it('refuses changes to signed checkpoints', async () => {
+      const [{ n }] = await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM audit_checkpoint');
+      expect(n).toBeGreaterThan(0);
+      await expect(t.dataSource.query(`UPDATE audit_checkpoint SET head_hash = 'x'`)).rejects.toThrow(/append-only/);
+      await expect(t.dataSource.query('DELETE FROM audit_checkpoint')).rejects.toThrow(/append-only/);
+      await expect(t.dataSource.query('TRUNCATE audit_checkpoint')).rejects.toThrow(/append-only/);
+    });
+  });
+
+  describe('atomic with the change', () => {
+    it('leaves no business row when its audit record cannot be written, and records the failure', async () => {
+      const repository = t.app.get(AuditRepository);
+      const original = repository.insert.bind(repository);
+      const spy = jest.spyOn(repository, 'insert').mockImplementationOnce(() => Promise.reject(new Error('audit storage failed')));
+      try {
+        const res = await t.http().post('/api/v1/users').set('Authorization', admin).send({ username: 'ghost.user', displayName: 'G', password: 'violet-harbour-lantern-42', roles: ['analyst'] });
+        expect(res.status).toBe(500);
+        const rows: unknown[] = await t.dataSource.query(`SELECT 1 FROM app_user WHERE username = 'ghost.user'`);
+        expect(rows).toHaveLength(0);
+        const failures = await auditRecords(t, { action: 'user.create', requestId: res.headers['x-request-id'] });
+        expect(failures.map((r) => [r.outcome, r.details.problem])).toEqual([['error', 'internal']]);
+      } finally {
+        spy.mockRestore();
+        expect(repository.insert.bind(repository).toString()).toBe(original.toString());
+      }
+      await t.http().post('/api/v1/users').set('Authorization', admin).send({ username: 'ghost.user', displayName: 'G', password: 'violet-harbour-lantern-42', roles: ['analyst'] }).expect(201);
+    });
+  });
+
+  describe('search, export and verify (auditors)', () => {
+    it('searches newest first with filters and keyset pages; the read itself is audited', async () => {
+      const page1 = await t.http().get('/api/v1/audit?limit=3').set('Authorization', auditor).expect(200);
+      expect(page1.body.data).toHaveLength(3);
+      const seqs = page1.body.data.map((r: { seq: string }) => Number(r.seq));
+      expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+      const page2 = await t.http().get(`/api/v1/audit?limit=3&cursor=${page1.body.nextCursor}`).set('Authorization', auditor).expect(200);
+      expect(Number(page2.body.data[0].seq)).toBeLessThan(seqs[2]);
+      const logins = await t.http().get('/api/v1/audit?action=auth.login.*&outcome=success').set('Authorization', auditor).expect(200);
+      expect(logins.body.data.length).toBeGreaterThan(0);
+      expect(logins.body.data.every((r: { action: string; outcome: string }) => r.action.startsWith('auth.login') && r.outcome === 'success')).toBe(true);
+      const reads = await auditRecords(t, { action: 'audit.read', requestId: page1.headers['x-request-id'] });
+      expect(reads).toHaveLength(1);
+      const future = await t.http().get(`/api/v1/audit?from=${new Date(Date.now() + 3_600_000).toISOString()}`).set('Authorization', auditor).expect(200);
+      expect(future.body.data).toEqual([]);
+    });
+
+    it('refuses bad filters with 400', async () => {
+      for (const q of ['outcome=maybe', 'from=yesterday', 'actorId=42', "action=x'; DROP TABLE audit_event", 'limit=1000', 'colour=red']) {
+        const res = await t.http().get(`/api/v1/audit?${q}`).set('Authorization', auditor);
+        expect([q, res.status]).toEqual([q, 400]);
+      }
+    });
+
+    it('exports the sealed chain as JSON Lines that an outside tool can re-verify with SHA-256 alone', async () => {
+      await sealNow(t);
+      const res = await t.http().get('/api/v1/audit/export').set('Authorization', auditor).expect(200);
+      expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
+      const lines = res.text.trim().split('\n').map((l) => JSON.parse(l) as { chainPosition: string; prevHash: string; hash: string; canonical: string; action: string });
+      expect(lines.length).toBeGreaterThan(10);
+      let prev = '0'.repeat(64);
+      lines.forEach((line, i) => {
+        expect(line.chainPosition).toBe(String(i + 1));
+        expect(line.prevHash).toBe(prev);
+        expect(createHash('sha256').update(`${line.prevHash}\n${line.canonical}`).digest('hex')).toBe(line.hash);
+        expect((JSON.parse(line.canonical) as unknown[])[5]).toBe(line.action);
+        prev = line.hash;
+      });
+      expect(await auditRecords(t, { action: 'audit.export', requestId: res.headers['x-request-id'] })).toHaveLength(1);
+      await t.http().get('/api/v1/audit/export?afterPosition=-1').set('Authorization', auditor).expect(400);
+    });
+
+    it('publishes signed checkpoints with the public key', async () => {
+      const res = await t.http().get('/api/v1/audit/checkpoints').set('Authorization', auditor).expect(200);
+      expect(res.body.publicKey).toContain('BEGIN PUBLIC KEY');
+      expect(res.body.data.length).toBeGreaterThan(0);
+    });
+
+    it('verifies an untouched chain', async () => {
+      await sealNow(t);
+      const res = await t.http().get('/api/v1/audit/verify').set('Authorization', auditor).expect(200);
+      expect(res.body).toMatchObject({ valid: true, firstInvalid: null });
+      expect(res.body.checked).toBeGreaterThan(10);
+    });
+  });
+
+  describe('tamper evidence (as a superuser with the triggers off)', () => {
+    const verify = async () => (await t.http().get('/api/v1/audit/verify').set('Authorization', auditor).expect(200)).body as { valid: boolean; firstInvalid: { position: string; reason: string } | null };
+
+    beforeEach(async () => {
+      await sealNow(t);
+    });
+
+    it('reports a changed field at its position', async () => {
+      const [row] = await t.dataSource.query<{ action: string }[]>('SELECT action FROM audit_event WHERE chain_position = 5');
+      await tamper(t, `UPDATE audit_event SET action = 'nothing.to.see' WHERE chain_position = 5`);
+      expect((await verify()).firstInvalid).toMatchObject({ position: '5', reason: 'changed' });
+      await tamper(t, 'UPDATE audit_event SET action = $1 WHERE chain_position = 5', [row.action]);
+      expect((await verify()).valid).toBe(true);
+    });
+
+    it('reports a deleted record as missing at its position', async () => {
+      await t.dataSource.query('CREATE TABLE tamper_saved AS SELECT * FROM audit_event WHERE chain_position = 7');
+      await tamper(t, 'DELETE FROM audit_event WHERE chain_position = 7');
+      expect((await verify()).firstInvalid).toMatchObject({ position: '7', reason: 'missing' });
+      await tamper(t, 'INSERT INTO audit_event SELECT * FROM tamper_saved');
+      await t.dataSource.query('DROP TABLE tamper_saved');
+      expect((await verify()).valid).toBe(true);
+    });
+
+    it('reports two swapped records as reordered at the first of them', async () => {
+      const swap = async () => {
+        await tamper(t, 'UPDATE audit_event SET chain_position = -3 WHERE chain_position = 3');
+        await tamper(t, 'UPDATE audit_event SET chain_position = 3 WHERE chain_position = 9');
+        await tamper(t, 'UPDATE audit_event SET chain_position = 9 WHERE chain_position = -3');
+      };
+      await swap();
+      expect((await verify()).firstInvalid).toMatchObject({ position: '3', reason: 'reordered' });
+      await swap();
+      expect((await verify()).valid).toBe(true);
+    });
+
+    it('reports a rewritten tail (changed and re-hashed) against the signed checkpoint', async () => {
+      const [{ head }] = await t.dataSource.query<{ head: string }[]>('SELECT max(chain_position)::text AS head FROM audit_checkpoint');
+      const [row] = await t.dataSource.query<{ prev_hash: string; hash: string; canonical: string }[]>(
+        `SELECT prev_hash, hash, jsonb_build_array(seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_kind, actor_id, actor_roles, 'forged', resource_type, resource_id, case_id, outcome, request_id, source_ip, user_agent, changes, details)::text AS canonical FROM audit_event WHERE chain_position = $1`,
+        [head],
+      );
+      const forgedHash = createHash('sha256').update(`${row.prev_hash}\n${row.canonical}`).digest('hex');
+      const [orig] = await t.dataSource.query<{ action: string }[]>('SELECT action FROM audit_event WHERE chain_position = $1', [head]);
+      await tamper(t, `UPDATE audit_event SET action = 'forged', hash = $2 WHERE chain_position = $1`, [head, forgedHash]);
+      const report = await verify();
+      expect(report.valid).toBe(false);
+      expect(report.firstInvalid?.position).toBe(head);
+      await tamper(t, `UPDATE audit_event SET action = $2, hash = $3 WHERE chain_position = $1`, [head, orig.action, row.hash]);
+      expect((await verify()).valid).toBe(true);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('gives each of 50 parallel writes by different users exactly one record, and seals a gap-free chain that verifies', async () => {
+      const hasher = t.app.get(PasswordHasher);
+      const hash = await hasher.hash('parallel-writers-pass-1');
+      const ids: string[] = await t.dataSource
+        .query<{ id: string }[]>(
+          `INSERT INTO app_user (id, username, display_name, password_hash, roles)
+           SELECT gen_random_uuid(), 'writer.' || g, 'Writer ' || g, $1, ARRAY['analyst'] FROM generate_series(1, 50) g RETURNING id`,
+          [hash],
+        )
+        .then((rows) => rows.map((r) => r.id));
+      const sessions = await Promise.all(ids.map((_, i) => login(t, `writer.${i + 1}`, 'parallel-writers-pass-1')));
+      const responses = await Promise.all(sessions.map((s) => t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', `Bearer ${s.accessToken}`)));
+      expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+      const [{ n, writers }] = await t.dataSource.query<{ n: number; writers: number }[]>(
+        `SELECT count(*)::int AS n, count(DISTINCT actor_id)::int AS writers FROM audit_event WHERE action = 'auth.mfa.enrol' AND actor_id = ANY($1::uuid[])`,
+        [ids],
+      );
+      expect([n, writers]).toEqual([50, 50]);
+      await sealNow(t);
+      const [chain] = await t.dataSource.query<{ max: string; count: string; unsealed: string }[]>(
+        'SELECT max(chain_position)::text AS max, count(chain_position)::text AS count, count(*) FILTER (WHERE chain_position IS NULL)::text AS unsealed FROM audit_event',
+      );
+      expect(chain.max).toBe(chain.count);
+      const report = await t.http().get('/api/v1/audit/verify').set('Authorization', auditor).expect(200);
+      expect(report.body.valid).toBe(true);
+    });
+
+    it('exposes the sealing lag in /metrics', async () => {
+      const metrics = await t.http().get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/casefile_audit_seal_lag_seconds \d/);
+      expect(metrics.text).toMatch(/casefile_audit_sealed_total \d/);
+    });
+  });
+});
+
+describe('two replicas', () => {
+  it('lets only one sequencer seal, and the other takes over when the leader stops', async () => {
+    const a = await createTestApp({ label: 'replica' });
+    const b = await createTestApp({ sharedDatabaseUrl: a.databaseUrl });
+    try {
+      const [sa, sb] = [a.app.get(AuditSealer), b.app.get(AuditSealer)];
+      await Promise.all([sa.sealNow(), sb.sealNow()]);
+      expect([sa.isLeader, sb.isLeader].filter(Boolean)).toHaveLength(1);
+      const [leader, follower, leaderApp] = sa.isLeader ? [sa, sb, a] : [sb, sa, b];
+      const writes = await Promise.all(Array.from({ length: 20 }, () => a.http().get('/api/v1/users').set('Authorization', 'Bearer nope')));
+      expect(writes.every((r) => r.status === 401)).toBe(true);
+      expect(await follower.sealNow()).toBe(0);
+      await leader.sealNow();
+      const [{ unsealed }] = await a.dataSource.query<{ unsealed: number }[]>('SELECT count(*)::int AS unsealed FROM audit_event WHERE chain_position IS NULL');
+      expect(unsealed).toBe(0);
+      await leaderApp.app.close();
+      await b.http().get('/api/v1/users').set('Authorization', 'Bearer nope').expect(401);
+      expect(await follower.sealNow()).toBeGreaterThanOrEqual(1);
+      expect(follower.isLeader).toBe(true);
+      const [chain] = await (leaderApp === a ? b : a).dataSource.query<{ max: string; count: string }[]>('SELECT max(chain_position)::text AS max, count(chain_position)::text AS count FROM audit_event');
+      expect(chain.max).toBe(chain.count);
+    } finally {
+      await b.close().catch(() => undefined);
+      await a.close().catch(() => undefined);
+    }
+  });
+});
