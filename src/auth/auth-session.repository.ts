@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../common/request-context';
 
@@ -8,6 +9,7 @@ export const SESSION_MAX_HOURS = 12;
 export interface ActiveSession {
   userId: string;
   username: string;
+  displayName: string;
   roles: Role[];
   mfaEnrolled: boolean;
   /** The session was last marked used over a minute ago: mark it again. */
@@ -24,14 +26,16 @@ export class AuthSessionRepository {
    * 12 hours) and its user enabled; roles are read here, so a change takes effect on the next request.
    */
   async findActive(sessionId: string, userId: string): Promise<ActiveSession | undefined> {
-    const rows: ActiveSession[] = await this.dataSource.query(
-      `SELECT u.id AS "userId", u.username, u.roles, (u.totp_enabled_at IS NOT NULL) AS "mfaEnrolled",
+    // A named (prepared) statement on the pg pool: parsed and planned once per connection, not per request.
+    const { rows } = await (this.dataSource.driver as unknown as { master: Pool }).master.query<ActiveSession>({
+      name: 'casefile-session-check',
+      text: `SELECT u.id AS "userId", u.username, u.display_name AS "displayName", u.roles, (u.totp_enabled_at IS NOT NULL) AS "mfaEnrolled",
               (s.last_used_at < now() - interval '60 seconds') AS stale
          FROM auth_session s JOIN app_user u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
           AND s.last_used_at > now() - make_interval(mins => $3) AND u.disabled_at IS NULL`,
-      [sessionId, userId, SESSION_IDLE_MINUTES],
-    );
+      values: [sessionId, userId, SESSION_IDLE_MINUTES],
+    });
     return rows[0];
   }
 

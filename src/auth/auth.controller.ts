@@ -68,7 +68,7 @@ export class AuthController {
   @Authenticated({ permission: 'self', allowWithoutMfa: true })
   @ApiOperation({ summary: 'The signed-in user, roles and permissions' })
   @ApiOkResponse({ type: MeResponseDto })
-  me(@Ctx() ctx: RequestContext): Promise<MeResponseDto> {
+  me(@Ctx() ctx: RequestContext): MeResponseDto {
     return this.auth.me(ctx);
   }
 

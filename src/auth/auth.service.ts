@@ -143,17 +143,17 @@ export class AuthService {
     });
   }
 
-  async me(ctx: RequestContext): Promise<MeResponseDto> {
-    const user = await this.users.findById(ctx.principal!.id);
-    if (!user) throw new InvalidTokenError();
+  /** From the principal the guard just loaded (user and session rows, this request): no second query. */
+  me(ctx: RequestContext): MeResponseDto {
+    const p = ctx.principal!;
     return {
-      id: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      roles: user.roles,
-      permissions: [...new Set(user.roles.flatMap((r) => ROLE_PERMISSIONS[r]))].sort(),
-      mfaEnabled: user.totpEnabledAt !== null,
-      mfaEnrolmentRequired: this.config.mfaRequired && user.totpEnabledAt === null,
+      id: p.id,
+      username: p.username ?? '',
+      displayName: p.displayName ?? '',
+      roles: p.roles,
+      permissions: [...new Set(p.roles.flatMap((r) => ROLE_PERMISSIONS[r]))].sort(),
+      mfaEnabled: p.mfaEnrolled === true,
+      mfaEnrolmentRequired: this.config.mfaRequired && p.mfaEnrolled !== true,
     };
   }
 
@@ -210,6 +210,6 @@ export class AuthService {
     const session = await this.sessions.findActive(sessionId, userId);
     if (!session) return undefined;
     if (session.stale) await this.sessions.touch(sessionId);
-    return { kind: 'user', id: session.userId, username: session.username, roles: session.roles, sessionId, mfaEnrolled: session.mfaEnrolled };
+    return { kind: 'user', id: session.userId, username: session.username, displayName: session.displayName, roles: session.roles, sessionId, mfaEnrolled: session.mfaEnrolled };
   }
 }

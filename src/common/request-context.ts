@@ -10,6 +10,7 @@ export interface Principal {
   /** Users: their roles. Integrations: none (they hold only the integration permissions). */
   roles: Role[];
   username?: string;
+  displayName?: string;
   sessionId?: string;
   /** Users: whether a second factor is enrolled (MFA_REQUIRED gates everything else on it). */
   mfaEnrolled?: boolean;

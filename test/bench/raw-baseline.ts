@@ -29,11 +29,14 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Prom
   // Same work as GET /api/v1/auth/me: one indexed session ⋈ user lookup by the token's session id.
   'GET /me': async (req, res) => {
     const sid = String(req.headers['x-session-id']);
-    const { rows } = await pool.query(
-      `SELECT u.id, u.username, u.display_name, u.roles FROM auth_session s JOIN app_user u ON u.id = s.user_id
-        WHERE s.id = $1 AND s.revoked_at IS NULL AND u.disabled_at IS NULL`,
-      [sid],
-    );
+    // The same prepared statement shape as Casefile's per-request session check.
+    const { rows } = await pool.query({
+      name: 'me',
+      text: `SELECT u.id, u.username, u.display_name, u.roles, (u.totp_enabled_at IS NOT NULL) AS mfa, (s.last_used_at < now() - interval '60 seconds') AS stale
+               FROM auth_session s JOIN app_user u ON u.id = s.user_id
+              WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND s.last_used_at > now() - make_interval(mins => 30) AND u.disabled_at IS NULL`,
+      values: [sid],
+    });
     send(res, rows.length ? 200 : 401, rows[0] ?? {});
   },
   // Same work as POST /api/v1/integrations minus auth and audit: insert one row, return it.

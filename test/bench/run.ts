@@ -34,6 +34,9 @@ export interface Row {
 
 export interface BenchContext {
   casefile: Target;
+  /** The same app with its audit appends skipped (bench only: to price the audit record). */
+  noAudit: Target;
+  casefilePid: number;
   baseline: Target;
   databaseUrl: string;
   adminPassword: string;
@@ -115,23 +118,35 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
     const databaseUrl = await db.start();
-    const [appPort, rawPort] = [await freePort(), await freePort()];
+    const [appPort, noAuditPort, rawPort] = [await freePort(), await freePort(), await freePort()];
     const started = Date.now();
-    const app = fork(join(root, 'dist', 'src', 'main.js'), [], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(appPort), DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn', NODE_ENV: 'production', MFA_REQUIRED: 'false', BOOTSTRAP_ADMIN_PASSWORD: adminPassword, LOGIN_RATE_LIMIT_PER_IP: '100000', LOGIN_RATE_LIMIT_PER_USERNAME: '100000' },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
+    const appEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      MFA_REQUIRED: 'false',
+      BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
+      LOGIN_RATE_LIMIT_PER_IP: '100000',
+      LOGIN_RATE_LIMIT_PER_USERNAME: '100000',
+    };
+    const app = fork(join(root, 'dist', 'src', 'main.js'), [], { cwd: root, env: { ...appEnv, PORT: String(appPort) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     children.push(app);
     const casefile = { base: `http://127.0.0.1:${appPort}` };
     const startupMs = await waitReady(casefile.base, app);
+    // Second instance on the same database and secrets, audit appends skipped.
+    const noAuditApp = fork(join(__dirname, 'app-server.js'), [], { cwd: root, env: { ...appEnv, PORT: String(noAuditPort), BENCH_AUDIT: 'off' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    children.push(noAuditApp);
+    const noAudit = { base: `http://127.0.0.1:${noAuditPort}` };
+    await waitReady(noAudit.base, noAuditApp);
     const raw = fork(join(__dirname, 'raw-baseline.js'), [], { env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(rawPort) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     children.push(raw);
     await new Promise<void>((resolve, reject) => {
       raw.once('message', () => resolve());
       raw.once('exit', (code) => reject(new Error(`raw baseline exited with ${code}`)));
     });
-    const ctx: BenchContext = { casefile, baseline: { base: `http://127.0.0.1:${rawPort}` }, databaseUrl, adminPassword, duration: DURATION, load };
+    const ctx: BenchContext = { casefile, noAudit, casefilePid: app.pid!, baseline: { base: `http://127.0.0.1:${rawPort}` }, databaseUrl, adminPassword, duration: DURATION, load };
     const rows: Row[] = [];
     for (const scenario of scenarios) {
       process.stderr.write(`bench: ${scenario.name}…\n`);

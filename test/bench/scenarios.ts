@@ -1,9 +1,35 @@
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
 import type { BenchContext, Row } from './run';
 
 export interface Scenario {
   name: string;
   run: (ctx: BenchContext) => Promise<Row[]>;
 }
+
+async function json<T>(res: Response): Promise<T> {
+  if (!res.ok) throw new Error(`${res.url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function loginAs(base: string, username: string, password: string): Promise<string> {
+  const body = await json<{ accessToken: string }>(await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }));
+  return body.accessToken;
+}
+
+function sessionOf(token: string): string {
+  return (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+}
+
+async function createUser(base: string, adminToken: string, username: string, password: string, roles: string[]): Promise<void> {
+  await json(await fetch(`${base}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ username, password, displayName: username, roles }) }));
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
 
 const liveness: Scenario = {
   name: 'GET /health/live',
@@ -16,15 +42,141 @@ const liveness: Scenario = {
   ],
 };
 
-const readiness: Scenario = {
-  name: 'GET /health/ready',
-  run: async (ctx) => [
-    {
-      scenario: 'GET /health/ready (10 conns, 1 query)',
-      casefile: await ctx.load({ url: `${ctx.casefile.base}/health/ready` }),
-      baseline: await ctx.load({ url: `${ctx.baseline.base}/ready` }),
-    },
-  ],
+/** Issue 3: an authenticated read (JWT + the session ⋈ user check) at 50 connections. */
+const me: Scenario = {
+  name: 'GET /api/v1/auth/me',
+  run: async (ctx) => {
+    const token = await loginAs(ctx.casefile.base, 'admin', ctx.adminPassword);
+    return [
+      {
+        scenario: 'GET /api/v1/auth/me (50 conns, JWT + session check)',
+        casefile: await ctx.load({ url: `${ctx.casefile.base}/api/v1/auth/me`, connections: 50, headers: { authorization: `Bearer ${token}` } }),
+        baseline: await ctx.load({ url: `${ctx.baseline.base}/me`, connections: 50, headers: { 'x-session-id': sessionOf(token) } }),
+        note: 'target ≥ 40% of baseline, p99 ≤ 20 ms',
+      },
+    ];
+  },
 };
 
-export const scenarios: Scenario[] = [liveness, readiness];
+/** Issue 3: 20 concurrent argon2id logins must not starve the event loop. */
+const loginBurst: Scenario = {
+  name: 'login burst',
+  run: async (ctx) => {
+    const admin = await loginAs(ctx.casefile.base, 'admin', ctx.adminPassword);
+    await createUser(ctx.casefile.base, admin, 'bench.burst', 'bench-burst-password-1', ['analyst']);
+    const quiet = await ctx.load({ url: `${ctx.casefile.base}/health/live`, duration: 3 });
+    const durations: number[] = [];
+    const measuring = autocannon({ url: `${ctx.casefile.base}/health/live`, connections: 10, duration: 3 });
+    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const start = performance.now();
+        await loginAs(ctx.casefile.base, 'bench.burst', 'bench-burst-password-1');
+        durations.push(performance.now() - start);
+      }),
+    );
+    const during = await measuring;
+    return [
+      { scenario: 'GET /health/live, quiet (10 conns)', casefile: quiet },
+      {
+        scenario: 'GET /health/live during 20 concurrent logins',
+        casefile: { rps: during.requests.average, p50: during.latency.p50, p99: during.latency.p99, errors: during.errors + during.timeouts + (during.non2xx ?? 0) },
+        note: `target p99 ≤ 50 ms; the 20 logins took p50 ${percentile(durations, 50).toFixed(0)} ms, max ${Math.max(...durations).toFixed(0)} ms`,
+      },
+    ];
+  },
+};
+
+/** Issue 4: one write endpoint (POST /integrations) with and without its audit record, and the raw insert. */
+const audited: Scenario = {
+  name: 'audited write',
+  run: async (ctx) => {
+    const admin = await loginAs(ctx.casefile.base, 'admin', ctx.adminPassword);
+    const adminNoAudit = await loginAs(ctx.noAudit.base, 'admin', ctx.adminPassword);
+    const body = JSON.stringify({ name: 'bench integration' });
+    const post = (base: string, token?: string): autocannon.Options => ({
+      url: `${base}`,
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    let maxLag = 0;
+    const sampler = setInterval(() => {
+      void fetch(`${ctx.casefile.base}/metrics`)
+        .then((r) => r.text())
+        .then((text) => {
+          const m = /^casefile_audit_seal_lag_seconds (\S+)$/m.exec(text);
+          if (m) maxLag = Math.max(maxLag, Number(m[1]));
+        })
+        .catch(() => undefined);
+    }, 250);
+    const withAudit = await ctx.load(post(`${ctx.casefile.base}/api/v1/integrations`, admin));
+    clearInterval(sampler);
+    const withoutAudit = await ctx.load(post(`${ctx.noAudit.base}/api/v1/integrations`, adminNoAudit));
+    const raw = await ctx.load(post(`${ctx.baseline.base}/write`));
+    const cost = withoutAudit.rps > 0 ? (1 - withAudit.rps / withoutAudit.rps) * 100 : NaN;
+    return [
+      { scenario: 'POST /api/v1/integrations, audited (10 conns)', casefile: withAudit, baseline: raw, note: `audit costs ${cost.toFixed(1)}% of throughput (target ≤ 15%); max sealing lag seen ${maxLag.toFixed(2)} s` },
+      { scenario: 'POST /api/v1/integrations, audit append skipped', casefile: withoutAudit, baseline: raw, note: 'same app, AuditRepository.insert stubbed (bench only)' },
+    ];
+  },
+};
+
+function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Issue 4: sealing throughput over a backlog, then verify over the whole chain (target ≤ 10 s for 1M, memory flat). */
+const sealAndVerify: Scenario = {
+  name: 'sealing and verify',
+  run: async (ctx) => {
+    const records = Number(process.env.BENCH_AUDIT_RECORDS ?? 1_000_000);
+    const db = new Client({ connectionString: ctx.databaseUrl });
+    await db.connect();
+    try {
+      process.stderr.write(`bench: generating ${records} audit records…\n`);
+      for (let done = 0; done < records; done += 100_000) {
+        await db.query(
+          `INSERT INTO audit_event (actor_kind, actor_id, actor_roles, action, resource_type, resource_id, outcome, request_id, source_ip, user_agent, details)
+           SELECT 'user', gen_random_uuid(), ARRAY['investigator'], 'case.read', 'case', gen_random_uuid()::text, 'success', 'bench-' || g, '10.0.0.' || (g % 250), 'bench/1.0', jsonb_build_object('n', g)
+             FROM generate_series($1::int + 1, $1::int + $2::int) g`,
+          [done, Math.min(100_000, records - done)],
+        );
+      }
+      const unsealed = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_event WHERE chain_position IS NULL')).rows[0]!.n);
+      const start = performance.now();
+      let left = await unsealed();
+      while (left > 0) {
+        await new Promise((r) => setTimeout(r, 200));
+        left = await unsealed();
+      }
+      const sealSeconds = (performance.now() - start) / 1000;
+      const auditorToken = await (async () => {
+        const admin = await loginAs(ctx.casefile.base, 'admin', ctx.adminPassword);
+        await createUser(ctx.casefile.base, admin, 'bench.auditor', 'bench-auditor-password-1', ['auditor']);
+        return loginAs(ctx.casefile.base, 'bench.auditor', 'bench-auditor-password-1');
+      })();
+      const before = rssKb(ctx.casefilePid);
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssKb(ctx.casefilePid))), 50);
+      const t0 = performance.now();
+      const report = await json<{ valid: boolean; checked: number }>(await fetch(`${ctx.casefile.base}/api/v1/audit/verify`, { headers: { authorization: `Bearer ${auditorToken}` } }));
+      const verifySeconds = (performance.now() - t0) / 1000;
+      clearInterval(sampler);
+      const none = { rps: NaN, p50: NaN, p99: NaN, errors: 0 };
+      return [
+        { scenario: `audit sealing of a ${records.toLocaleString('en')}-record backlog`, casefile: { ...none, rps: records / sealSeconds }, note: `${(records / sealSeconds).toFixed(0)} records/s (${sealSeconds.toFixed(1)} s)` },
+        {
+          scenario: `GET /api/v1/audit/verify over ${report.checked.toLocaleString('en')} records`,
+          casefile: { ...none, errors: report.valid ? 0 : 1 },
+          note: `${verifySeconds.toFixed(1)} s (target ≤ 10 s), valid=${report.valid}; RSS ${(before / 1024).toFixed(0)} → peak ${(peak / 1024).toFixed(0)} MiB`,
+        },
+      ];
+    } finally {
+      await db.end();
+    }
+  },
+};
+
+export const scenarios: Scenario[] = [liveness, me, loginBurst, audited, sealAndVerify];

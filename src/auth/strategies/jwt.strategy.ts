@@ -4,7 +4,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { Principal } from '../../common/request-context';
 import { AppConfig } from '../../config/app-config';
 import { AuthService } from '../auth.service';
-import { ACCESS_AUDIENCE, AccessClaims, JWT_ISSUER } from '../token.service';
+import { ACCESS_AUDIENCE, AccessClaims, JWT_ISSUER, jwtKey } from '../token.service';
 
 /**
  * passport-jwt: a bearer access token signed with our key (HS256 only: `alg: none` and other keys fail),
@@ -18,7 +18,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.secrets.jwtSecret,
+      secretOrKey: jwtKey(config) as unknown as string,
       algorithms: ['HS256'],
       issuer: JWT_ISSUER,
       audience: ACCESS_AUDIENCE,
