@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Runs the migration CLI (src/database/migration.cli.ts) from a fresh build.
 const { execSync } = require('node:child_process');
-execSync('npx tsc -p tsconfig.build.json', { stdio: 'inherit' });
+execSync('npm run build --silent', { stdio: 'inherit' });
 execSync(`node dist/src/database/migration.cli.js ${process.argv.slice(2).map((a) => JSON.stringify(a)).join(' ')}`, { stdio: 'inherit' });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalSql } from '../src/audit/audit-chain';
 import { AuditSealer } from '../src/audit/audit-sealer.service';
 import { AuditRepository } from '../src/audit/audit.repository';
 import { PasswordHasher } from '../src/users/password-hasher';
@@ -36,15 +37,18 @@ describe('audit trail', () => {
     it('refuses UPDATE, DELETE and TRUNCATE of audit records, through SQL', async () => {
       await expect(t.dataSource.query(`UPDATE audit_event SET action = 'nothing.happened' WHERE seq = (SELECT min(seq) FROM audit_event)`)).rejects.toThrow(/append-only/);
       await expect(t.dataSource.query('DELETE FROM audit_event WHERE seq = (SELECT min(seq) FROM audit_event)')).rejects.toThrow(/append-only/);
-      await expect(t.dataSource.query('TRUNCATE audit_event')).rejects.toThrow(/append-only/);
+      // Refused by the seals' foreign key, and by the statement trigger behind it (TRUNCATE … CASCADE would meet it).
+      await expect(t.dataSource.query('TRUNCATE audit_event')).rejects.toThrow();
+      const triggers = await t.dataSource.query<{ tgname: string }[]>(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass AND NOT tgisinternal ORDER BY tgname`);
+      expect(triggers.map((r) => r.tgname)).toEqual(['audit_event_no_truncate', 'audit_event_no_update_delete', 'audit_event_queue']);
     });
 
-    it('allows the seal to be set once only, and never on changed content', async () => {
-      await expect(t.dataSource.query(`UPDATE audit_event SET hash = repeat('f', 64) WHERE chain_position = 1`)).rejects.toThrow(/append-only/);
+    it('refuses any change to a seal, and any update of a record even before it is sealed', async () => {
+      await expect(t.dataSource.query(`UPDATE audit_seal SET hash = repeat('f', 64) WHERE chain_position = 1`)).rejects.toThrow(/append-only/);
+      await expect(t.dataSource.query('DELETE FROM audit_seal WHERE chain_position = 1')).rejects.toThrow(/append-only/);
+      await expect(t.dataSource.query('TRUNCATE audit_seal')).rejects.toThrow(/append-only/);
       await t.dataSource.query(`INSERT INTO audit_event (actor_kind, action, outcome) VALUES ('system', 'test.unsealed', 'success')`);
-      await expect(
-        t.dataSource.query(`UPDATE audit_event SET chain_position = 999999, prev_hash = 'x', hash = 'y', action = 'rewritten' WHERE action = 'test.unsealed'`),
-      ).rejects.toThrow(/append-only/);
+      await expect(t.dataSource.query(`UPDATE audit_event SET action = 'rewritten' WHERE action = 'test.unsealed'`)).rejects.toThrow(/append-only/);
     });
 
     it('refuses changes to signed checkpoints', async () => {
@@ -133,34 +137,40 @@ describe('audit trail', () => {
   });
 
   describe('tamper evidence (as a superuser with the triggers off)', () => {
-    const verify = async () => (await t.http().get('/api/v1/audit/verify').set('Authorization', auditor).expect(200)).body as { valid: boolean; firstInvalid: { position: string; reason: string } | null };
+    const verify = async () => (await t.http().get('/api/v1/audit/verify').set('Authorization', auditor).expect(200)).body as { valid: boolean; firstInvalid: { position: string; reason: string; detail: string } | null };
 
     beforeEach(async () => {
       await sealNow(t);
     });
 
     it('reports a changed field at its position', async () => {
-      const [row] = await t.dataSource.query<{ action: string }[]>('SELECT action FROM audit_event WHERE chain_position = 5');
-      await tamper(t, `UPDATE audit_event SET action = 'nothing.to.see' WHERE chain_position = 5`);
+      const at5 = '(SELECT seq FROM audit_seal WHERE chain_position = 5)';
+      const [row] = await t.dataSource.query<{ action: string }[]>(`SELECT action FROM audit_event WHERE seq = ${at5}`);
+      await tamper(t, `UPDATE audit_event SET action = 'nothing.to.see' WHERE seq = ${at5}`);
       expect((await verify()).firstInvalid).toMatchObject({ position: '5', reason: 'changed' });
-      await tamper(t, 'UPDATE audit_event SET action = $1 WHERE chain_position = 5', [row.action]);
+      await tamper(t, `UPDATE audit_event SET action = $1 WHERE seq = ${at5}`, [row.action]);
       expect((await verify()).valid).toBe(true);
     });
 
     it('reports a deleted record as missing at its position', async () => {
-      await t.dataSource.query('CREATE TABLE tamper_saved AS SELECT * FROM audit_event WHERE chain_position = 7');
-      await tamper(t, 'DELETE FROM audit_event WHERE chain_position = 7');
+      // The record alone, then the record with its seal: both are reported missing at position 7.
+      await t.dataSource.query('CREATE TABLE tamper_event AS SELECT * FROM audit_event WHERE seq = (SELECT seq FROM audit_seal WHERE chain_position = 7)');
+      await t.dataSource.query('CREATE TABLE tamper_seal AS SELECT * FROM audit_seal WHERE chain_position = 7');
+      await tamper(t, 'DELETE FROM audit_event WHERE seq = (SELECT seq FROM tamper_event)');
       expect((await verify()).firstInvalid).toMatchObject({ position: '7', reason: 'missing' });
-      await tamper(t, 'INSERT INTO audit_event SELECT * FROM tamper_saved');
-      await t.dataSource.query('DROP TABLE tamper_saved');
+      await tamper(t, 'DELETE FROM audit_seal WHERE chain_position = 7');
+      expect((await verify()).firstInvalid).toMatchObject({ position: '7', reason: 'missing' });
+      await tamper(t, 'INSERT INTO audit_event SELECT * FROM tamper_event');
+      await tamper(t, 'INSERT INTO audit_seal SELECT * FROM tamper_seal');
+      await t.dataSource.query('DROP TABLE tamper_event, tamper_seal');
       expect((await verify()).valid).toBe(true);
     });
 
     it('reports two swapped records as reordered at the first of them', async () => {
       const swap = async () => {
-        await tamper(t, 'UPDATE audit_event SET chain_position = -3 WHERE chain_position = 3');
-        await tamper(t, 'UPDATE audit_event SET chain_position = 3 WHERE chain_position = 9');
-        await tamper(t, 'UPDATE audit_event SET chain_position = 9 WHERE chain_position = -3');
+        await tamper(t, 'UPDATE audit_seal SET chain_position = -3 WHERE chain_position = 3');
+        await tamper(t, 'UPDATE audit_seal SET chain_position = 3 WHERE chain_position = 9');
+        await tamper(t, 'UPDATE audit_seal SET chain_position = 9 WHERE chain_position = -3');
       };
       await swap();
       expect((await verify()).firstInvalid).toMatchObject({ position: '3', reason: 'reordered' });
@@ -168,19 +178,25 @@ describe('audit trail', () => {
       expect((await verify()).valid).toBe(true);
     });
 
-    it('reports a rewritten tail (changed and re-hashed) against the signed checkpoint', async () => {
-      const [{ head }] = await t.dataSource.query<{ head: string }[]>('SELECT max(chain_position)::text AS head FROM audit_checkpoint');
-      const [row] = await t.dataSource.query<{ prev_hash: string; hash: string; canonical: string }[]>(
-        `SELECT prev_hash, hash, jsonb_build_array(seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_kind, actor_id, actor_roles, 'forged', resource_type, resource_id, case_id, outcome, request_id, source_ip, user_agent, changes, details)::text AS canonical FROM audit_event WHERE chain_position = $1`,
+    it('reports a record changed and re-hashed against the signed checkpoint at its position', async () => {
+      // A checkpointed position below the chain head (the sequencer keeps chaining at the head meanwhile).
+      const [{ head }] = await t.dataSource.query<{ head: string }[]>(
+        'SELECT min(chain_position)::text AS head FROM audit_checkpoint WHERE chain_position < (SELECT max(chain_position) FROM audit_seal)',
+      );
+      const atHead = '(SELECT seq FROM audit_seal WHERE chain_position = $1)';
+      const [orig] = await t.dataSource.query<{ action: string; hash: string; prev_hash: string }[]>(
+        `SELECT e.action, s.hash, s.prev_hash FROM audit_event e JOIN audit_seal s ON s.seq = e.seq WHERE s.chain_position = $1`,
         [head],
       );
-      const forgedHash = createHash('sha256').update(`${row.prev_hash}\n${row.canonical}`).digest('hex');
-      const [orig] = await t.dataSource.query<{ action: string }[]>('SELECT action FROM audit_event WHERE chain_position = $1', [head]);
-      await tamper(t, `UPDATE audit_event SET action = 'forged', hash = $2 WHERE chain_position = $1`, [head, forgedHash]);
+      await tamper(t, `UPDATE audit_event SET action = 'forged' WHERE seq = ${atHead}`, [head]);
+      const [{ canonical }] = await t.dataSource.query<{ canonical: string }[]>(`SELECT ${canonicalSql('e')} AS canonical FROM audit_event e WHERE e.seq = ${atHead}`, [head]);
+      const forgedHash = createHash('sha256').update(`${orig.prev_hash}\n${canonical}`).digest('hex');
+      await tamper(t, 'UPDATE audit_seal SET hash = $2 WHERE chain_position = $1', [head, forgedHash]);
       const report = await verify();
-      expect(report.valid).toBe(false);
-      expect(report.firstInvalid?.position).toBe(head);
-      await tamper(t, `UPDATE audit_event SET action = $2, hash = $3 WHERE chain_position = $1`, [head, orig.action, row.hash]);
+      expect(report.firstInvalid).toMatchObject({ position: head, reason: 'changed' });
+      expect(report.firstInvalid?.detail).toContain('checkpoint');
+      await tamper(t, `UPDATE audit_event SET action = $2 WHERE seq = ${atHead}`, [head, orig.action]);
+      await tamper(t, 'UPDATE audit_seal SET hash = $2 WHERE chain_position = $1', [head, orig.hash]);
       expect((await verify()).valid).toBe(true);
     });
   });
@@ -205,10 +221,11 @@ describe('audit trail', () => {
       );
       expect([n, writers]).toEqual([50, 50]);
       await sealNow(t);
-      const [chain] = await t.dataSource.query<{ max: string; count: string; unsealed: string }[]>(
-        'SELECT max(chain_position)::text AS max, count(chain_position)::text AS count, count(*) FILTER (WHERE chain_position IS NULL)::text AS unsealed FROM audit_event',
+      const [chain] = await t.dataSource.query<{ max: string; count: string; unsealed: number }[]>(
+        'SELECT max(chain_position)::text AS max, count(*)::text AS count, (SELECT count(*)::int FROM audit_unsealed) AS unsealed FROM audit_seal',
       );
       expect(chain.max).toBe(chain.count);
+      expect(chain.unsealed).toBe(0);
       const report = await t.http().get('/api/v1/audit/verify').set('Authorization', auditor).expect(200);
       expect(report.body.valid).toBe(true);
     });
@@ -234,13 +251,13 @@ describe('two replicas', () => {
       expect(writes.every((r) => r.status === 401)).toBe(true);
       expect(await follower.sealNow()).toBe(0);
       await leader.sealNow();
-      const [{ unsealed }] = await a.dataSource.query<{ unsealed: number }[]>('SELECT count(*)::int AS unsealed FROM audit_event WHERE chain_position IS NULL');
+      const [{ unsealed }] = await a.dataSource.query<{ unsealed: number }[]>('SELECT count(*)::int AS unsealed FROM audit_unsealed');
       expect(unsealed).toBe(0);
       await leaderApp.app.close();
       await b.http().get('/api/v1/users').set('Authorization', 'Bearer nope').expect(401);
       expect(await follower.sealNow()).toBeGreaterThanOrEqual(1);
       expect(follower.isLeader).toBe(true);
-      const [chain] = await (leaderApp === a ? b : a).dataSource.query<{ max: string; count: string }[]>('SELECT max(chain_position)::text AS max, count(chain_position)::text AS count FROM audit_event');
+      const [chain] = await (leaderApp === a ? b : a).dataSource.query<{ max: string; count: string }[]>('SELECT max(chain_position)::text AS max, count(*)::text AS count FROM audit_seal');
       expect(chain.max).toBe(chain.count);
     } finally {
       await b.close().catch(() => undefined);

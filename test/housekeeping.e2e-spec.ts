@@ -24,7 +24,7 @@ describe('scheduled housekeeping', () => {
     await t.http().get('/api/v1/auth/me').set('Authorization', fresh.auth).expect(200);
     const [record] = await auditRecords(t, { action: 'user.disable', resourceId: stale.id });
     expect(record).toMatchObject({ actor_kind: 'system', outcome: 'success' });
-    expect(record!.details).toEqual({ reason: 'unused for 90 days' });
+    expect(record.details).toEqual({ reason: 'unused for 90 days' });
   });
 
   it('runs on one replica at a time (advisory lock): a second runner skips', async () => {

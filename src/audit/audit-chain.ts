@@ -4,14 +4,31 @@ import { createHash, createPrivateKey, createPublicKey, KeyObject, sign, verify 
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * The canonical form of a record is computed by PostgreSQL: the jsonb text of an array of its content
- * columns in a fixed order (jsonb text output is deterministic: keys sorted, fixed spacing). Exports carry
- * it beside each record, so an outside tool can re-verify with nothing but SHA-256.
+ * The canonical form of a record is computed by PostgreSQL from the record's columns as they are now: the
+ * JSON text of an array of its content in a fixed order (json_build_array output is deterministic; jsonb
+ * members inside are in jsonb's sorted key order). Exports carry it beside each record, so an outside tool
+ * can re-verify with nothing but SHA-256.
  */
-export const CANONICAL_SQL = `jsonb_build_array(
-  seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_kind, actor_id, actor_roles, action,
-  resource_type, resource_id, case_id, outcome, request_id, source_ip, user_agent, changes, details
-)::text`;
+export function canonicalSql(alias: string): string {
+  const c = (column: string): string => `${alias}.${column}`;
+  return `json_build_array(${c('seq')}, to_char(${c('occurred_at')} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), ${[
+    'actor_kind',
+    'actor_id',
+    'actor_roles',
+    'action',
+    'resource_type',
+    'resource_id',
+    'case_id',
+    'outcome',
+    'request_id',
+    'source_ip',
+    'user_agent',
+    'changes',
+    'details',
+  ]
+    .map(c)
+    .join(', ')})::text`;
+}
 
 /** hash = SHA-256(previous hash ‖ "\n" ‖ canonical record), hex. */
 export function chainHash(prevHash: string, canonical: string): string {

@@ -4,22 +4,19 @@ export type AuditOutcome = 'success' | 'denied' | 'error';
 export type AuditActorKind = 'user' | 'integration' | 'system' | 'anonymous';
 
 /**
- * One record of the audit trail. Append-only in the database (triggers refuse UPDATE, DELETE and TRUNCATE;
- * the only update allowed is the sequencer's one-time seal of the empty chain columns).
+ * One record of the audit trail. Insert-only in the database: triggers refuse UPDATE, DELETE and TRUNCATE.
+ * Its place in the hash chain is recorded apart, in audit_seal, by the sequencer.
  */
 @Entity({ name: 'audit_event' })
 @Check('ck_audit_event_outcome', `outcome IN ('success', 'denied', 'error')`)
 @Check('ck_audit_event_actor_kind', `actor_kind IN ('user', 'integration', 'system', 'anonymous')`)
-@Check('ck_audit_event_seal', `(chain_position IS NULL) = (hash IS NULL) AND (chain_position IS NULL) = (prev_hash IS NULL)`)
 @Index('idx_audit_event_occurred_at', ['occurredAt'])
 @Index('idx_audit_event_actor', ['actorId', 'seq'])
 @Index('idx_audit_event_action', ['action', 'seq'])
 @Index('idx_audit_event_case', ['caseId', 'seq'])
 @Index('idx_audit_event_resource', ['resourceType', 'resourceId', 'seq'])
-@Index('idx_audit_event_chain_position', ['chainPosition'], { unique: true })
-@Index('idx_audit_event_unsealed', ['seq'], { where: 'chain_position IS NULL' })
 export class AuditEventEntity {
-  /** Insertion order (not the chain order: the sequencer assigns chainPosition when it seals). */
+  /** Insertion order (not the chain order: the sequencer assigns the chain position when it seals). */
   @PrimaryGeneratedColumn({ type: 'bigint' })
   seq!: string;
 
@@ -66,16 +63,4 @@ export class AuditEventEntity {
   /** Context: a stated reason, a denial's cause, filters of an audit read… (redacted likewise). */
   @Column({ type: 'jsonb', nullable: true })
   details!: Record<string, unknown> | null;
-
-  @Column({ type: 'bigint', nullable: true })
-  chainPosition!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  prevHash!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  hash!: string | null;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  sealedAt!: Date | null;
 }

@@ -3,16 +3,17 @@ import { Client } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import { HttpMetrics } from '../common/metrics/http-metrics';
 import { AppConfig } from '../config/app-config';
-import { CANONICAL_SQL, chainHash, CheckpointSigner, checkpointMessage, GENESIS_HASH } from './audit-chain';
+import { canonicalSql, chainHash, CheckpointSigner, checkpointMessage, GENESIS_HASH } from './audit-chain';
 
 const SEALER_LOCK = 'casefile:audit-sealer';
 const BATCH = 5000;
 
 /**
- * The single sequencer of the audit trail. Writers insert unsealed records concurrently; the replica that
- * holds a PostgreSQL advisory lock seals committed records in batches, in insertion order: it assigns a
- * gap-free chain position and hash = SHA-256(previous hash ‖ canonical record), and periodically writes a
- * signed checkpoint of the head. The others stand by and take over when the leader's session ends.
+ * The single sequencer of the audit trail. Writers insert records concurrently (and, by trigger, their seq
+ * into the audit_unsealed queue); the replica that holds a PostgreSQL advisory lock seals committed records
+ * in batches, in insertion order: it assigns a gap-free chain position and
+ * hash = SHA-256(previous hash ‖ canonical record) in audit_seal, and periodically writes a signed
+ * checkpoint of the head. The others stand by and take over when the leader's session ends.
  */
 @Injectable()
 export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -110,23 +111,26 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       if (sealed < BATCH) break;
     }
     const stats = await this.client!.query<{ unsealed: string; lag: number | null }>(
-      `SELECT count(*)::text AS unsealed, extract(epoch FROM now() - min(occurred_at))::float8 AS lag FROM audit_event WHERE chain_position IS NULL`,
+      `SELECT count(*)::text AS unsealed, extract(epoch FROM now() - min(e.occurred_at))::float8 AS lag
+         FROM audit_unsealed q JOIN audit_event e ON e.seq = q.seq`,
     );
     this.unsealedGauge.set(Number(stats.rows[0]?.unsealed ?? 0));
     this.lagGauge.set(stats.rows[0]?.lag ?? 0);
     return total;
   }
 
+  /**
+   * One batch, in one transaction: the queued (committed) records in insertion order get the next chain
+   * positions and their hashes; their seals are inserted and they leave the queue.
+   */
   private async sealBatch(): Promise<number> {
     const client = this.client;
     if (!client || !this.leader) return 0;
     await client.query('BEGIN');
     try {
-      const head = await client.query<{ position: string; hash: string }>(
-        'SELECT chain_position::text AS position, hash FROM audit_event WHERE chain_position IS NOT NULL ORDER BY chain_position DESC LIMIT 1',
-      );
+      const head = await client.query<{ position: string; hash: string }>('SELECT chain_position::text AS position, hash FROM audit_seal ORDER BY chain_position DESC LIMIT 1');
       const pending = await client.query<[string, string]>({
-        text: `SELECT seq::text, ${CANONICAL_SQL} FROM audit_event WHERE chain_position IS NULL ORDER BY seq LIMIT ${BATCH}`,
+        text: `SELECT q.seq::text, ${canonicalSql('e')} FROM audit_unsealed q JOIN audit_event e ON e.seq = q.seq ORDER BY q.seq LIMIT ${BATCH}`,
         rowMode: 'array',
       });
       if (pending.rows.length === 0) {
@@ -149,10 +153,11 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
         prev = hash;
       }
       await client.query(
-        `UPDATE audit_event AS a SET chain_position = v.pos, prev_hash = v.prev, hash = v.hash, sealed_at = clock_timestamp()
-           FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS v(seq, pos, prev, hash) WHERE a.seq = v.seq`,
-        [seqs, positions, prevs, hashes],
+        `INSERT INTO audit_seal (chain_position, seq, prev_hash, hash)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])`,
+        [positions, seqs, prevs, hashes],
       );
+      await client.query('DELETE FROM audit_unsealed WHERE seq = ANY($1::bigint[])', [seqs]);
       await client.query('COMMIT');
       this.sealedTotal.inc(seqs.length);
       return seqs.length;
@@ -169,7 +174,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     this.lastCheckpointAt = Date.now();
     const head = await client.query<{ position: string; hash: string; now: string }>(
       `SELECT chain_position::text AS position, hash, to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now
-         FROM audit_event WHERE chain_position IS NOT NULL AND chain_position > coalesce((SELECT max(chain_position) FROM audit_checkpoint), 0)
+         FROM audit_seal WHERE chain_position > coalesce((SELECT max(chain_position) FROM audit_checkpoint), 0)
         ORDER BY chain_position DESC LIMIT 1`,
     );
     const row = head.rows[0];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActorKind, AuditOutcome } from './audit-event.entity';
-import { CANONICAL_SQL } from './audit-chain';
+import { canonicalSql } from './audit-chain';
 
 export interface NewAuditRecord {
   actorKind: AuditActorKind;
@@ -54,10 +54,13 @@ export interface AuditFilter {
   beforeSeq?: string;
 }
 
-const COLUMNS = `seq::text AS "seq", to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt",
-  actor_kind AS "actorKind", actor_id AS "actorId", actor_roles AS "actorRoles", action, resource_type AS "resourceType",
-  resource_id AS "resourceId", case_id AS "caseId", outcome, request_id AS "requestId", source_ip AS "sourceIp",
-  user_agent AS "userAgent", changes, details, chain_position::text AS "chainPosition", prev_hash AS "prevHash", hash`;
+/** `[position, prevHash, hash, canonical | null]` — canonical is null when the sealed record is gone. */
+export type ChainRow = [string, string, string, string | null];
+
+const COLUMNS = `e.seq::text AS "seq", to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt",
+  e.actor_kind AS "actorKind", e.actor_id AS "actorId", e.actor_roles AS "actorRoles", e.action, e.resource_type AS "resourceType",
+  e.resource_id AS "resourceId", e.case_id AS "caseId", e.outcome, e.request_id AS "requestId", e.source_ip AS "sourceIp",
+  e.user_agent AS "userAgent", e.changes, e.details, s.chain_position::text AS "chainPosition", s.prev_hash AS "prevHash", s.hash`;
 
 const INSERT_COLUMNS = ['actor_kind', 'actor_id', 'actor_roles', 'action', 'resource_type', 'resource_id', 'case_id', 'outcome', 'request_id', 'source_ip', 'user_agent', 'changes', 'details'];
 
@@ -85,38 +88,49 @@ export class AuditRepository {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (filter.actorId) add('actor_id = ?', filter.actorId);
-    if (filter.action) add(filter.action.endsWith('*') ? 'action LIKE ?' : 'action = ?', filter.action.endsWith('*') ? `${filter.action.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%` : filter.action);
-    if (filter.resourceType) add('resource_type = ?', filter.resourceType);
-    if (filter.resourceId) add('resource_id = ?', filter.resourceId);
-    if (filter.caseId) add('case_id = ?', filter.caseId);
-    if (filter.outcome) add('outcome = ?', filter.outcome);
-    if (filter.from) add('occurred_at >= ?', filter.from);
-    if (filter.to) add('occurred_at < ?', filter.to);
-    if (filter.beforeSeq) add('seq < ?', filter.beforeSeq);
+    if (filter.actorId) add('e.actor_id = ?', filter.actorId);
+    if (filter.action) add(filter.action.endsWith('*') ? 'e.action LIKE ?' : 'e.action = ?', filter.action.endsWith('*') ? `${filter.action.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%` : filter.action);
+    if (filter.resourceType) add('e.resource_type = ?', filter.resourceType);
+    if (filter.resourceId) add('e.resource_id = ?', filter.resourceId);
+    if (filter.caseId) add('e.case_id = ?', filter.caseId);
+    if (filter.outcome) add('e.outcome = ?', filter.outcome);
+    if (filter.from) add('e.occurred_at >= ?', filter.from);
+    if (filter.to) add('e.occurred_at < ?', filter.to);
+    if (filter.beforeSeq) add('e.seq < ?', filter.beforeSeq);
     params.push(limit);
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM audit_event ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`, params);
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM audit_event e LEFT JOIN audit_seal s ON s.seq = e.seq
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq DESC LIMIT $${params.length}`,
+      params,
+    );
   }
 
   /** Sealed records in chain order, a page at a time (for export). */
   async sealedAfter(position: string, limit: number): Promise<(AuditRow & { canonical: string })[]> {
     return this.dataSource.query(
-      `SELECT ${COLUMNS}, ${CANONICAL_SQL} AS canonical FROM audit_event WHERE chain_position > $1 ORDER BY chain_position LIMIT $2`,
+      `SELECT ${COLUMNS}, ${canonicalSql('e')} AS canonical FROM audit_seal s JOIN audit_event e ON e.seq = s.seq
+        WHERE s.chain_position > $1 ORDER BY s.chain_position LIMIT $2`,
       [position, limit],
     );
   }
 
-  /** The pg pool under TypeORM, for the verifier's array-mode scan (no per-row objects). */
+  /** The pg pool under TypeORM, for array-mode scans (no per-row objects). */
   pool(): Pool {
     return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
-  /** `[position, prev_hash, hash, canonical]` rows after a position, in chain order. */
-  async chainSlice(position: string, limit: number): Promise<[string, string, string, string][]> {
-    const result = await this.pool().query<[string, string, string, string]>({
-      // (The output column is named "position": ORDER BY must sort by the bigint, not its text.)
-      text: `SELECT chain_position::text AS position, prev_hash, hash, ${CANONICAL_SQL} FROM audit_event WHERE chain_position > $1 ORDER BY audit_event.chain_position LIMIT $2`,
-      values: [position, limit],
+  async lastPosition(): Promise<string> {
+    const { rows } = await this.pool().query<{ head: string }>('SELECT coalesce(max(chain_position), 0)::text AS head FROM audit_seal');
+    return rows[0].head;
+  }
+
+  /** The chain between two positions (after `from`, up to and including `to`), in order, as the records are now. */
+  async chainRange(from: string, to: string): Promise<ChainRow[]> {
+    const result = await this.pool().query<ChainRow>({
+      text: `SELECT s.chain_position::text AS position, s.prev_hash, s.hash, CASE WHEN e.seq IS NULL THEN NULL ELSE ${canonicalSql('e')} END
+               FROM audit_seal s LEFT JOIN audit_event e ON e.seq = s.seq
+              WHERE s.chain_position > $1 AND s.chain_position <= $2 ORDER BY s.chain_position`,
+      values: [from, to],
       rowMode: 'array',
     });
     return result.rows;
@@ -129,12 +143,12 @@ export class AuditRepository {
     );
   }
 
-  async stats(): Promise<{ sealed: string; unsealed: string; oldestUnsealedSeconds: number | null }> {
-    const [row] = await this.dataSource.query<{ sealed: string; unsealed: string; oldest: number | null }[]>(
-      `SELECT (SELECT coalesce(max(chain_position), 0)::text FROM audit_event) AS sealed,
-              (SELECT count(*)::text FROM audit_event WHERE chain_position IS NULL) AS unsealed,
-              (SELECT extract(epoch FROM now() - min(occurred_at))::float8 FROM audit_event WHERE chain_position IS NULL) AS oldest`,
+  /** Records committed but still unsealed after `seconds` (a stalled sequencer, or a tampered queue). */
+  async unsealedOlderThan(seconds: number): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM audit_event e WHERE NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.seq = e.seq) AND e.occurred_at < now() - make_interval(secs => $1)`,
+      [seconds],
     );
-    return { sealed: row.sealed, unsealed: row.unsealed, oldestUnsealedSeconds: row.oldest };
+    return row?.n ?? 0;
   }
 }

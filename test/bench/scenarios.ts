@@ -19,7 +19,7 @@ async function loginAs(base: string, username: string, password: string): Promis
 }
 
 function sessionOf(token: string): string {
-  return (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+  return (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
 }
 
 async function createUser(base: string, adminToken: string, username: string, password: string, roles: string[]): Promise<void> {
@@ -144,7 +144,7 @@ const sealAndVerify: Scenario = {
           [done, Math.min(100_000, records - done)],
         );
       }
-      const unsealed = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_event WHERE chain_position IS NULL')).rows[0]!.n);
+      const unsealed = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_event WHERE chain_position IS NULL')).rows[0].n);
       const start = performance.now();
       let left = await unsealed();
       while (left > 0) {

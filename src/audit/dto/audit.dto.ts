@@ -87,6 +87,7 @@ export class VerifyReportDto {
   @ApiProperty() valid!: boolean;
   @ApiProperty({ example: 125000 }) checked!: number;
   @ApiProperty({ example: 12 }) checkpointsChecked!: number;
+  @ApiProperty({ example: 0, description: 'Records older than a minute not yet sealed (a stalled sequencer or a tampered queue)' }) unsealedOverAMinute!: number;
   @ApiPropertyOptional({ nullable: true, example: { position: '512', reason: 'changed', detail: 'the content of the record at position 512 no longer matches its hash' } })
   firstInvalid!: { position: string; reason: string; detail: string } | null;
 }
