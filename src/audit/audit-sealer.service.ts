@@ -3,7 +3,8 @@ import { Client } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import { HttpMetrics } from '../common/metrics/http-metrics';
 import { AppConfig } from '../config/app-config';
-import { canonicalSql, chainHash, CheckpointSigner, checkpointMessage, GENESIS_HASH } from './audit-chain';
+import { canonicalFieldsSql, chainHash, CheckpointSigner, checkpointMessage, GENESIS_HASH } from './audit-chain';
+import { copyLines } from './copy-lines';
 
 const SEALER_LOCK = 'casefile:audit-sealer';
 const BATCH = 5000;
@@ -129,11 +130,11 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     await client.query('BEGIN');
     try {
       const head = await client.query<{ position: string; hash: string }>('SELECT chain_position::text AS position, hash FROM audit_seal ORDER BY chain_position DESC LIMIT 1');
-      const pending = await client.query<[string, string]>({
-        text: `SELECT q.seq::text, ${canonicalSql('e')} FROM audit_unsealed q JOIN audit_event e ON e.seq = q.seq ORDER BY q.seq LIMIT ${BATCH}`,
-        rowMode: 'array',
+      const pending: string[] = [];
+      await copyLines(client, `SELECT ${canonicalFieldsSql('e')} FROM audit_unsealed q JOIN audit_event e ON e.seq = q.seq ORDER BY q.seq LIMIT ${BATCH}`, (line) => {
+        pending.push(line);
       });
-      if (pending.rows.length === 0) {
+      if (pending.length === 0) {
         await client.query('COMMIT');
         return 0;
       }
@@ -143,10 +144,10 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       const positions: string[] = [];
       const prevs: string[] = [];
       const hashes: string[] = [];
-      for (const [seq, canonical] of pending.rows) {
+      for (const canonical of pending) {
         position += 1n;
         const hash = chainHash(prev, canonical);
-        seqs.push(seq);
+        seqs.push(canonical.slice(0, canonical.indexOf('\t')));
         positions.push(position.toString());
         prevs.push(prev);
         hashes.push(hash);

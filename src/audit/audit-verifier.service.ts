@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { chainHash, checkpointMessage, GENESIS_HASH } from './audit-chain';
 import { AuditSealer } from './audit-sealer.service';
-import { AuditRepository, ChainRow } from './audit.repository';
+import { AuditRepository } from './audit.repository';
 
 export type ChainBreak = 'changed' | 'missing' | 'reordered' | 'checkpoint-signature-invalid';
 
@@ -15,14 +15,12 @@ export interface VerifyReport {
   firstInvalid: { position: string; reason: ChainBreak; detail: string } | null;
 }
 
-/** Positions per slice, and slices fetched ahead while the current one is hashed. */
-const SLICE = 25_000;
-const AHEAD = 2;
+type Break = NonNullable<VerifyReport['firstInvalid']>;
 
 /**
- * Recomputes the chain from the records as they are now, slice by slice in chain order (memory stays
- * bounded by a few slices; the next slices are fetched while one is hashed), and checks every signed
- * checkpoint. Reports the first record that was changed, removed or reordered.
+ * Recomputes the chain from the records as they are now, streaming it in chain order (COPY, one network
+ * chunk in memory at a time), and checks every signed checkpoint. Reports the first record that was
+ * changed, removed or reordered.
  */
 @Injectable()
 export class AuditVerifier {
@@ -33,56 +31,50 @@ export class AuditVerifier {
 
   async verify(): Promise<VerifyReport> {
     const [checkpoints, head, unsealedOverAMinute] = await Promise.all([this.repository.checkpoints(), this.repository.lastPosition(), this.repository.unsealedOlderThan(60)]);
-    const end = BigInt(head);
     let checked = 0;
-    const fail = (position: string, reason: ChainBreak, detail: string): VerifyReport => ({
-      valid: false,
-      checked,
-      checkpointsChecked: checkpoints.length,
-      unsealedOverAMinute,
-      firstInvalid: { position, reason, detail },
-    });
+    const report = (firstInvalid: Break | null): VerifyReport => ({ valid: firstInvalid === null, checked, checkpointsChecked: checkpoints.length, unsealedOverAMinute, firstInvalid });
+
     for (const cp of checkpoints) {
       if (!this.sealer.signer.verify(checkpointMessage(cp.chainPosition, cp.headHash, cp.createdAt), cp.signature)) {
-        return fail(cp.chainPosition, 'checkpoint-signature-invalid', `the checkpoint at position ${cp.chainPosition} does not carry a valid signature`);
+        return report({ position: cp.chainPosition, reason: 'checkpoint-signature-invalid', detail: `the checkpoint at position ${cp.chainPosition} does not carry a valid signature` });
       }
     }
     const checkpointAt = new Map(checkpoints.map((c) => [c.chainPosition, c.headHash]));
     const lastSigned = checkpoints.length ? BigInt(checkpoints[checkpoints.length - 1].chainPosition) : 0n;
-    const stop = end > lastSigned ? end : lastSigned;
+    const end = BigInt(head) > lastSigned ? BigInt(head) : lastSigned;
 
-    let expected = 1n;
+    // Positions compared as numbers (exact below 2^53, nine quadrillion records) rather than parsing BigInts.
+    let expected = 1;
     let prev = GENESIS_HASH;
-    const slices: Promise<ChainRow[]>[] = [];
-    let nextFrom = 0n;
-    const fetchAhead = (): void => {
-      while (slices.length < AHEAD && nextFrom < stop) {
-        const to = nextFrom + BigInt(SLICE) < stop ? nextFrom + BigInt(SLICE) : stop;
-        slices.push(this.repository.chainRange(nextFrom.toString(), to.toString()));
-        nextFrom = to;
+    let broken: Break | null = null;
+    await this.repository.streamChain(0n, end, (line) => {
+      const t1 = line.indexOf('\t');
+      const t2 = line.indexOf('\t', t1 + 1);
+      const t3 = line.indexOf('\t', t2 + 1);
+      const position = line.slice(0, t1);
+      const prevHash = line.slice(t1 + 1, t2);
+      const hash = line.slice(t2 + 1, t3);
+      const canonical = line.slice(t3 + 1);
+      if (Number(position) !== expected) {
+        broken = { position: expected.toString(), reason: 'missing', detail: `no record at position ${expected} (the next one found is ${position})` };
+      } else if (canonical.startsWith('\\N\t')) {
+        broken = { position, reason: 'missing', detail: `the record sealed at position ${position} no longer exists` };
+      } else if (prevHash !== prev) {
+        broken = { position, reason: 'reordered', detail: `the record at position ${position} was chained after another record than the one before it now` };
+      } else if (chainHash(prevHash, canonical) !== hash) {
+        broken = { position, reason: 'changed', detail: `the content of the record at position ${position} no longer matches its hash` };
+      } else if (checkpointAt.has(position) && checkpointAt.get(position) !== hash) {
+        broken = { position, reason: 'changed', detail: `the record at position ${position} differs from the signed checkpoint (a rewritten chain)` };
       }
-    };
-    fetchAhead();
-    try {
-      while (slices.length > 0) {
-        const rows = await slices.shift()!;
-        fetchAhead();
-        for (const [position, prevHash, hash, canonical] of rows) {
-          if (BigInt(position) !== expected) return fail(expected.toString(), 'missing', `no record at position ${expected} (the next one found is ${position})`);
-          if (canonical === null) return fail(position, 'missing', `the record sealed at position ${position} no longer exists`);
-          if (prevHash !== prev) return fail(position, 'reordered', `the record at position ${position} was chained after another record than the one before it now`);
-          if (chainHash(prevHash, canonical) !== hash) return fail(position, 'changed', `the content of the record at position ${position} no longer matches its hash`);
-          const signedHead = checkpointAt.get(position);
-          if (signedHead !== undefined && signedHead !== hash) return fail(position, 'changed', `the record at position ${position} differs from the signed checkpoint (a rewritten chain)`);
-          prev = hash;
-          expected += 1n;
-          checked += 1;
-        }
-      }
-    } finally {
-      await Promise.allSettled(slices);
+      if (broken) return false;
+      prev = hash;
+      expected += 1;
+      checked += 1;
+      return true;
+    });
+    if (!broken && BigInt(expected) <= end) {
+      broken = { position: expected.toString(), reason: 'missing', detail: `the chain ends at ${expected - 1} but a checkpoint was signed at ${end}` };
     }
-    if (expected <= stop) return fail(expected.toString(), 'missing', `the chain ends at ${expected - 1n} but reaches ${stop} by its head or a signed checkpoint`);
-    return { valid: true, checked, checkpointsChecked: checkpoints.length, unsealedOverAMinute, firstInvalid: null };
+    return report(broken);
   }
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { Page } from '../common/pagination/keyset';
 import { ProblemDetailsDto } from '../common/problem/problem-details';
@@ -46,19 +47,20 @@ export class AuditController {
     description:
       'One record per line in chain order, with `prevHash`, `hash` and `canonical`. To re-verify outside Casefile: for each line, ' +
       'hash == SHA-256(prevHash + "\\n" + canonical) (hex), prevHash == the previous line\'s hash (64 zeros for position 1), and ' +
-      '`canonical` is the JSON array [seq, occurredAt, actorKind, actorId, actorRoles, action, resourceType, resourceId, caseId, outcome, requestId, sourceIp, userAgent, changes, details].',
+      '`canonical` is the record\'s fields [seq, occurredAt, actorKind, actorId, actorRoles, action, resourceType, resourceId, caseId, outcome, requestId, sourceIp, userAgent, changes, details] ' +
+      'as PostgreSQL COPY text writes them: tab-separated, \\N for NULL, backslash escapes.',
   })
   @ApiProduces('application/x-ndjson')
   @ApiBadRequestResponse({ type: ProblemDetailsDto })
   async export(@Ctx() ctx: RequestContext, @Query() query: AuditExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const lines = this.audit.export(ctx, query.afterPosition);
-    const first = await lines.next(); // the export's own audit record is written before anything is sent
-    const stream = Readable.from(
-      (async function* () {
-        if (!first.done) yield first.value;
-        yield* lines;
-      })(),
-    );
-    await reply.type('application/x-ndjson; charset=utf-8').header('Content-Disposition', 'attachment; filename="casefile-audit.jsonl"').send(stream);
+    const body = new PassThrough();
+    void reply.type('application/x-ndjson; charset=utf-8').header('Content-Disposition', 'attachment; filename="casefile-audit.jsonl"').send(body);
+    try {
+      await this.audit.export(ctx, query.afterPosition ?? '0', (line) => (body.write(line) ? undefined : once(body, 'drain').then(() => undefined)));
+    } catch (e) {
+      body.destroy(e instanceof Error ? e : new Error(String(e))); // headers are gone: the client sees a cut stream
+      return;
+    }
+    body.end();
   }
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActorKind, AuditOutcome } from './audit-event.entity';
-import { canonicalSql } from './audit-chain';
+import { canonicalFieldsSql } from './audit-chain';
+import { copyLines } from './copy-lines';
 
 export interface NewAuditRecord {
   actorKind: AuditActorKind;
@@ -54,9 +55,6 @@ export interface AuditFilter {
   beforeSeq?: string;
 }
 
-/** `[position, prevHash, hash, canonical | null]` — canonical is null when the sealed record is gone. */
-export type ChainRow = [string, string, string, string | null];
-
 const COLUMNS = `e.seq::text AS "seq", to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt",
   e.actor_kind AS "actorKind", e.actor_id AS "actorId", e.actor_roles AS "actorRoles", e.action, e.resource_type AS "resourceType",
   e.resource_id AS "resourceId", e.case_id AS "caseId", e.outcome, e.request_id AS "requestId", e.source_ip AS "sourceIp",
@@ -105,15 +103,6 @@ export class AuditRepository {
     );
   }
 
-  /** Sealed records in chain order, a page at a time (for export). */
-  async sealedAfter(position: string, limit: number): Promise<(AuditRow & { canonical: string })[]> {
-    return this.dataSource.query(
-      `SELECT ${COLUMNS}, ${canonicalSql('e')} AS canonical FROM audit_seal s JOIN audit_event e ON e.seq = s.seq
-        WHERE s.chain_position > $1 ORDER BY s.chain_position LIMIT $2`,
-      [position, limit],
-    );
-  }
-
   /** The pg pool under TypeORM, for array-mode scans (no per-row objects). */
   pool(): Pool {
     return (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -124,16 +113,25 @@ export class AuditRepository {
     return rows[0].head;
   }
 
-  /** The chain between two positions (after `from`, up to and including `to`), in order, as the records are now. */
-  async chainRange(from: string, to: string): Promise<ChainRow[]> {
-    const result = await this.pool().query<ChainRow>({
-      text: `SELECT s.chain_position::text AS position, s.prev_hash, s.hash, CASE WHEN e.seq IS NULL THEN NULL ELSE ${canonicalSql('e')} END
-               FROM audit_seal s LEFT JOIN audit_event e ON e.seq = s.seq
-              WHERE s.chain_position > $1 AND s.chain_position <= $2 ORDER BY s.chain_position`,
-      values: [from, to],
-      rowMode: 'array',
-    });
-    return result.rows;
+  /**
+   * Streams the sealed chain in order, after `after` and up to `upTo`, as COPY lines:
+   * `position \t prevHash \t hash \t canonical fields…` (the fields are `\N` when the record is gone).
+   * `onLine` returns false to stop. Runs on a connection of its own, so memory stays flat.
+   */
+  async streamChain(after: bigint, upTo: bigint | undefined, onLine: (line: string) => boolean | void | Promise<void>): Promise<void> {
+    const client = await this.pool().connect();
+    try {
+      await copyLines(
+        client,
+        `SELECT s.chain_position, s.prev_hash, s.hash, ${canonicalFieldsSql('e')}
+           FROM audit_seal s LEFT JOIN audit_event e ON e.seq = s.seq
+          WHERE s.chain_position > ${after.toString()}${upTo === undefined ? '' : ` AND s.chain_position <= ${upTo.toString()}`}
+          ORDER BY s.chain_position`,
+        onLine,
+      );
+    } finally {
+      client.release();
+    }
   }
 
   async checkpoints(): Promise<{ chainPosition: string; headHash: string; createdAt: string; algorithm: string; keyId: string; signature: string }[]> {

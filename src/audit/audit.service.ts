@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, toPage } from '../common/pagination/keyset';
 import { RequestContext } from '../common/request-context';
+import { CANONICAL_FIELDS, parseCopyLine } from './audit-chain';
 import { AuditTrail } from './audit-trail.service';
 import { AuditSealer } from './audit-sealer.service';
 import { AuditVerifier, VerifyReport } from './audit-verifier.service';
@@ -27,8 +28,6 @@ export function toAuditRecordResponse(row: AuditRow): AuditRecordDto {
   };
 }
 
-const EXPORT_SLICE = 2_000;
-
 /** The audit trail's read side for auditors: search, export, verify, checkpoints, and case timelines. */
 @Injectable()
 export class AuditService {
@@ -54,18 +53,38 @@ export class AuditService {
     return toPage(rows, limit, (r) => [r.seq], toAuditRecordResponse);
   }
 
-  /** JSON Lines of the sealed chain in order, each with its canonical form and hashes. */
-  async *export(ctx: RequestContext, afterPosition = '0'): AsyncGenerator<string> {
+  /**
+   * JSON Lines of the sealed chain in order, each with its canonical form and hashes, handed to `write` as
+   * the chain streams out of PostgreSQL.
+   */
+  async export(ctx: RequestContext, afterPosition: string, write: (line: string) => void | Promise<void>): Promise<void> {
     await this.trail.record(ctx, { action: 'audit.export', resourceType: 'audit', details: { afterPosition } });
-    let after = afterPosition;
-    for (;;) {
-      const rows = await this.repository.sealedAfter(after, EXPORT_SLICE);
-      for (const row of rows) {
-        yield `${JSON.stringify({ ...toAuditRecordResponse(row), prevHash: row.prevHash, canonical: row.canonical })}\n`;
-      }
-      if (rows.length < EXPORT_SLICE) return;
-      after = rows[rows.length - 1].chainPosition!;
-    }
+    await this.repository.streamChain(BigInt(afterPosition), undefined, (line) => {
+      const [chainPosition, prevHash, hash, ...fields] = parseCopyLine(line);
+      const canonical = line.slice(line.indexOf('\t', line.indexOf('\t', line.indexOf('\t') + 1) + 1) + 1);
+      const record = Object.fromEntries(CANONICAL_FIELDS.map((name, i) => [name, fields[i] ?? null])) as Record<(typeof CANONICAL_FIELDS)[number], string | null>;
+      return write(
+        `${JSON.stringify({
+          chainPosition,
+          seq: record.seq,
+          occurredAt: record.occurredAt,
+          actor: { kind: record.actorKind, id: record.actorId, roles: record.actorRoles ? record.actorRoles.replace(/^\{|\}$/g, '').split(',').filter(Boolean) : [] },
+          action: record.action,
+          resourceType: record.resourceType,
+          resourceId: record.resourceId,
+          caseId: record.caseId,
+          outcome: record.outcome,
+          requestId: record.requestId,
+          sourceIp: record.sourceIp,
+          userAgent: record.userAgent,
+          changes: record.changes === null ? null : JSON.parse(record.changes),
+          details: record.details === null ? null : JSON.parse(record.details),
+          prevHash,
+          hash,
+          canonical,
+        })}\n`,
+      );
+    });
   }
 
   async verify(ctx: RequestContext): Promise<VerifyReport> {

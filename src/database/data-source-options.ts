@@ -32,6 +32,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
       idle_in_transaction_session_timeout: Math.max(settings.statementTimeoutMs * 2, 30_000),
       connectionTimeoutMillis: 5_000,
       application_name: settings.applicationName ?? 'casefile',
+      // Every session in UTC with ISO dates, whatever the server's defaults.
+      options: '-c TimeZone=UTC -c DateStyle=ISO,YMD',
     },
   };
 }

@@ -148,7 +148,8 @@ async function main(): Promise<void> {
     });
     const ctx: BenchContext = { casefile, noAudit, casefilePid: app.pid!, baseline: { base: `http://127.0.0.1:${rawPort}` }, databaseUrl, adminPassword, duration: DURATION, load };
     const rows: Row[] = [];
-    for (const scenario of scenarios) {
+    const only = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim());
+    for (const scenario of scenarios.filter((s) => !only || only.includes(s.name))) {
       process.stderr.write(`bench: ${scenario.name}…\n`);
       rows.push(...(await scenario.run(ctx)));
     }

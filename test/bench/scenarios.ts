@@ -144,7 +144,7 @@ const sealAndVerify: Scenario = {
           [done, Math.min(100_000, records - done)],
         );
       }
-      const unsealed = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_event WHERE chain_position IS NULL')).rows[0].n);
+      const unsealed = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_unsealed')).rows[0].n);
       const start = performance.now();
       let left = await unsealed();
       while (left > 0) {

@@ -1,0 +1,34 @@
+import type { PoolClient, Client } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { StringDecoder } from 'node:string_decoder';
+import { CANONICAL_SESSION_SQL } from './audit-chain';
+
+/**
+ * Runs `COPY (<select>) TO STDOUT` (text format) on the client and hands each line to `onLine`, streaming:
+ * memory holds one network chunk at a time. `onLine` returns false to stop early (the rest is discarded),
+ * or a promise to pause the stream until it settles (back-pressure from a slow consumer).
+ * COPY takes no bind parameters: callers inline only values they validated (numbers). The session is set
+ * to the canonical time zone and date style first, so every COPY of a record writes the same line.
+ */
+export async function copyLines(client: Client | PoolClient, select: string, onLine: (line: string) => boolean | void | Promise<void>): Promise<void> {
+  await client.query(CANONICAL_SESSION_SQL);
+  const stream = client.query(copyTo(`COPY (${select}) TO STDOUT`));
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let stopped = false;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (stopped) continue;
+    const text = rest + decoder.write(chunk);
+    let start = 0;
+    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+      const verdict = onLine(text.slice(start, nl));
+      if (verdict === false) {
+        stopped = true;
+        break;
+      }
+      if (verdict instanceof Promise) await verdict;
+      start = nl + 1;
+    }
+    rest = stopped ? '' : text.slice(start);
+  }
+}
