@@ -36,6 +36,17 @@ describe('foundation: HTTP conventions, errors and operations', () => {
       expect(doc.info.description).toContain('problem+json');
       const ui = await t.http().get('/docs').expect(200);
       expect(ui.text).toContain('swagger-ui');
+      // The page's scripts and styles are served from this origin (the CSP allows 'self' only).
+      for (const asset of [...ui.text.matchAll(/(?:src|href)="\.\/docs\/([^"]+)"/g)].map((m) => m[1])) {
+        await t.http().get(`/docs/${asset}`).expect(200);
+      }
+      expect(ui.text).toMatch(/swagger-ui-init\.js/);
+      // Every operation says who may call it: a security requirement, or none for the public ones.
+      const paths = doc as unknown as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+      const publicOps = ['/health/live', '/health/ready', '/metrics', '/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/mfa/verify'];
+      for (const [path, ops] of Object.entries(paths.paths)) {
+        for (const op of Object.values(ops)) expect([path, Boolean(op.security?.length)]).toEqual([path, !publicOps.includes(path)]);
+      }
     });
 
     it('has entities and migrations that agree (no schema change pending)', async () => {

@@ -17,9 +17,20 @@ export interface VerifyReport {
 
 type Break = NonNullable<VerifyReport['firstInvalid']>;
 
+interface RangeResult {
+  broken: Break | null;
+  /** The previous hash the range's first record was chained to (checked against the range before). */
+  firstPrev: string;
+  lastHash: string;
+  count: number;
+}
+
+/** Ranges of the chain checked at once. Positions are compared as numbers: exact below 2^53. */
+const PARTS = 2;
+
 /**
  * Recomputes the chain from the records as they are now, streaming it in chain order (COPY, one network
- * chunk in memory at a time), and checks every signed checkpoint. Reports the first record that was
+ * chunk in memory per stream), and checks every signed checkpoint. Reports the first record that was
  * changed, removed or reordered.
  */
 @Injectable()
@@ -40,14 +51,43 @@ export class AuditVerifier {
       }
     }
     const checkpointAt = new Map(checkpoints.map((c) => [c.chainPosition, c.headHash]));
-    const lastSigned = checkpoints.length ? BigInt(checkpoints[checkpoints.length - 1].chainPosition) : 0n;
-    const end = BigInt(head) > lastSigned ? BigInt(head) : lastSigned;
+    const lastSigned = checkpoints.length ? Number(checkpoints[checkpoints.length - 1].chainPosition) : 0;
+    const end = Math.max(Number(head), lastSigned);
 
-    // Positions compared as numbers (exact below 2^53, nine quadrillion records) rather than parsing BigInts.
-    let expected = 1;
-    let prev = GENESIS_HASH;
+    // The chain is checked in PARTS ranges at once (one COPY stream and connection each, so PostgreSQL
+    // formats them on several cores); the links between ranges are checked after.
+    const size = Math.ceil(end / PARTS);
+    const ranges = Array.from({ length: PARTS }, (_, i) => [i * size, Math.min(end, (i + 1) * size)] as const).filter(([from, to]) => to > from);
+    const results = await Promise.all(ranges.map(([from, to]) => this.checkRange(from, to, checkpointAt)));
     let broken: Break | null = null;
-    await this.repository.streamChain(0n, end, (line) => {
+    let prev = GENESIS_HASH;
+    for (const [i, result] of results.entries()) {
+      const from = ranges[i][0];
+      if (result.count > 0 && result.firstPrev !== prev && !(result.broken && Number(result.broken.position) === from + 1)) {
+        broken = { position: String(from + 1), reason: 'reordered', detail: `the record at position ${from + 1} was chained after another record than the one before it now` };
+        break;
+      }
+      checked += result.count;
+      if (result.broken) {
+        broken = result.broken;
+        break;
+      }
+      prev = result.lastHash;
+    }
+    return report(broken);
+  }
+
+  /**
+   * Checks positions (from, to] in order: each present, its record there, linked to the one before
+   * (within the range), hashing to its seal, and matching a checkpoint signed there.
+   */
+  private async checkRange(from: number, to: number, checkpointAt: Map<string, string>): Promise<RangeResult> {
+    let expected = from + 1;
+    let prev: string | undefined;
+    let firstPrev = '';
+    let count = 0;
+    let broken: Break | null = null;
+    await this.repository.streamChain(BigInt(from), BigInt(to), (line) => {
       const t1 = line.indexOf('\t');
       const t2 = line.indexOf('\t', t1 + 1);
       const t3 = line.indexOf('\t', t2 + 1);
@@ -56,10 +96,10 @@ export class AuditVerifier {
       const hash = line.slice(t2 + 1, t3);
       const canonical = line.slice(t3 + 1);
       if (Number(position) !== expected) {
-        broken = { position: expected.toString(), reason: 'missing', detail: `no record at position ${expected} (the next one found is ${position})` };
+        broken = { position: String(expected), reason: 'missing', detail: `no record at position ${expected} (the next one found is ${position})` };
       } else if (canonical.startsWith('\\N\t')) {
         broken = { position, reason: 'missing', detail: `the record sealed at position ${position} no longer exists` };
-      } else if (prevHash !== prev) {
+      } else if (prev !== undefined && prevHash !== prev) {
         broken = { position, reason: 'reordered', detail: `the record at position ${position} was chained after another record than the one before it now` };
       } else if (chainHash(prevHash, canonical) !== hash) {
         broken = { position, reason: 'changed', detail: `the content of the record at position ${position} no longer matches its hash` };
@@ -67,14 +107,15 @@ export class AuditVerifier {
         broken = { position, reason: 'changed', detail: `the record at position ${position} differs from the signed checkpoint (a rewritten chain)` };
       }
       if (broken) return false;
+      if (prev === undefined) firstPrev = prevHash;
       prev = hash;
       expected += 1;
-      checked += 1;
+      count += 1;
       return true;
     });
-    if (!broken && BigInt(expected) <= end) {
-      broken = { position: expected.toString(), reason: 'missing', detail: `the chain ends at ${expected - 1} but a checkpoint was signed at ${end}` };
+    if (!broken && expected <= to) {
+      broken = { position: String(expected), reason: 'missing', detail: `the chain ends at ${expected - 1} but reaches ${to} by its head or a signed checkpoint` };
     }
-    return report(broken);
+    return { broken, firstPrev, lastHash: prev ?? '', count };
   }
 }
