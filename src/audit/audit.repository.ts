@@ -21,22 +21,10 @@ export interface NewAuditRecord {
   details: Record<string, unknown> | null;
 }
 
-export interface AuditRow {
+/** A record as read back: what was appended, its insertion order and time, and its seal once sealed. */
+export interface AuditRow extends NewAuditRecord {
   seq: string;
   occurredAt: string;
-  actorKind: AuditActorKind;
-  actorId: string | null;
-  actorRoles: string[];
-  action: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  caseId: string | null;
-  outcome: AuditOutcome;
-  requestId: string | null;
-  sourceIp: string | null;
-  userAgent: string | null;
-  changes: Record<string, unknown> | null;
-  details: Record<string, unknown> | null;
   chainPosition: string | null;
   prevHash: string | null;
   hash: string | null;
