@@ -26,7 +26,7 @@ export async function copyLines(client: Client | PoolClient, select: string, onL
         stopped = true;
         break;
       }
-      if (verdict instanceof Promise) await verdict;
+      if (typeof verdict === 'object') await verdict; // a promise (not instanceof: it may come from another realm)
       start = nl + 1;
     }
     rest = stopped ? '' : text.slice(start);
