@@ -225,6 +225,12 @@ describe('foundation: HTTP conventions, errors and operations', () => {
       expect(rows).toHaveLength(0);
     });
 
+    it('requires a key where the route says so (400 naming the header)', async () => {
+      const res = await t.http().post('/api/v1/__probe/strict').set('X-Test-Principal', 'u-1').send({ name: 'x' }).expect(400);
+      expect(res.body.detail).toContain('Idempotency-Key');
+      await t.http().post('/api/v1/__probe/strict').set('X-Test-Principal', 'u-1').set('Idempotency-Key', 'strict-1').send({ name: 'x' }).expect(201);
+    });
+
     it('refuses a malformed key', async () => {
       await post('k'.repeat(256), { name: 'x' }).expect(400);
     });

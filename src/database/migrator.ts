@@ -21,8 +21,3 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     await runner.release();
   }
 }
-
-/** True when every migration known to the code has been applied to the database. */
-export async function migrationsApplied(dataSource: DataSource): Promise<boolean> {
-  return !(await dataSource.showMigrations());
-}

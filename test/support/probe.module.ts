@@ -6,6 +6,7 @@ import { Public } from '../../src/auth/decorators/public.decorator';
 import { IfMatchVersion, assertVersion } from '../../src/common/concurrency/if-match';
 import { decodeCursor, Page, toPage } from '../../src/common/pagination/keyset';
 import { PageQueryDto } from '../../src/common/pagination/page-query.dto';
+import { RequireIdempotencyKey } from '../../src/common/idempotency/idempotency.interceptor';
 
 /** Test-only: sets a principal from `X-Test-Principal`, so cross-cutting pieces can be tested alone. */
 @Injectable()
@@ -38,6 +39,12 @@ class ProbeController {
     if (body.delayMs) await new Promise((r) => setTimeout(r, body.delayMs));
     if (body.name === 'fail') throw new Error('internal failure: SELECT secret FROM vault');
     return { execution, name: body.name, version: 1 };
+  }
+
+  @Post('strict')
+  @RequireIdempotencyKey()
+  strict(@Body() body: EchoDto): { name: string } {
+    return { name: body.name };
   }
 
   @Get('items')

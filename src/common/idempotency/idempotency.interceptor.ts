@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
@@ -9,6 +9,9 @@ import { IdempotencyRepository } from './idempotency.repository';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 export const REQUIRE_IDEMPOTENCY_KEY = 'casefile:require-idempotency-key';
+
+/** Marks a POST whose callers must send an Idempotency-Key (tip intake: machines retry). 400 without. */
+export const RequireIdempotencyKey = (): MethodDecorator => SetMetadata(REQUIRE_IDEMPOTENCY_KEY, true);
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
