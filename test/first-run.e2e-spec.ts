@@ -27,6 +27,10 @@ describe('first run', () => {
     }
   });
 
+  it('refuses to start with a weak BOOTSTRAP_ADMIN_PASSWORD, saying why', async () => {
+    await expect(createTestApp({ env: { BOOTSTRAP_ADMIN_PASSWORD: 'password1234' } })).rejects.toThrow(/BOOTSTRAP_ADMIN_PASSWORD is refused: it is on the list of common passwords/);
+  });
+
   it('does not create a second admin on the next start, and offers a case timeline from the audit trail', async () => {
     const first = await createTestApp();
     const second = await createTestApp({ sharedDatabaseUrl: first.databaseUrl });

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain.error';
+import { PROBLEM_TYPE_BASE } from '../common/problem/problem-details';
+import { mapToProblem } from '../common/problem/problem-mapper';
 import { RequestContext } from '../common/request-context';
 import { AuditActorKind, AuditOutcome } from './audit-event.entity';
 import { changedFields, redact } from './audit-redaction';
@@ -62,7 +64,7 @@ export class AuditTrail {
         before: undefined,
         after: undefined,
         outcome: denied ? 'denied' : 'error',
-        details: { ...intent.details, problem: error instanceof DomainError ? error.code : 'internal' },
+        details: { ...intent.details, problem: mapToProblem(error, undefined).body.type.replace(PROBLEM_TYPE_BASE, '') },
       }).catch(() => undefined);
       throw error;
     }

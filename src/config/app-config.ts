@@ -18,6 +18,7 @@ export class AppConfig {
   readonly loginRateLimit: { perIp: number; perUsername: number; windowSeconds: number };
   readonly audit: { sealIntervalMs: number; checkpointIntervalSeconds: number };
   readonly schedulerEnabled: boolean;
+  readonly trustProxy: boolean | string;
 
   constructor(
     env: EnvironmentVariables,
@@ -43,5 +44,7 @@ export class AppConfig {
     };
     this.audit = { sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS, checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS };
     this.schedulerEnabled = env.SCHEDULER_ENABLED;
+    const proxy = env.TRUST_PROXY?.trim();
+    this.trustProxy = proxy === undefined || proxy === '' || proxy === 'false' ? false : proxy === 'true' ? true : proxy;
   }
 }

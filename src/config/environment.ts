@@ -86,6 +86,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   SCHEDULER_ENABLED = true;
 
+  /** Behind a load balancer: which proxies' X-Forwarded-For to believe (Fastify trustProxy: `true`, or addresses/CIDRs). */
+  @IsOptional() @IsString() @MaxLength(1024)
+  TRUST_PROXY?: string;
+
   // Secrets: given by the deployment, or generated once into DATA_DIR/secrets (see secrets.ts).
   @IsOptional() @IsString() @MinLength(32) @MaxLength(1024)
   JWT_SECRET?: string;
@@ -111,7 +115,7 @@ export class InvalidEnvironmentError extends Error {
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentVariables {
   const known = Object.keys(new EnvironmentVariables());
   const picked: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'BOOTSTRAP_ADMIN_PASSWORD', 'MFA_REQUIRED', 'JWT_SECRET', 'FIELD_ENCRYPTION_KEY', 'HMAC_KEY', 'AUDIT_SIGNING_KEY']) {
+  for (const key of [...known, 'DATABASE_URL', 'BOOTSTRAP_ADMIN_PASSWORD', 'MFA_REQUIRED', 'TRUST_PROXY', 'JWT_SECRET', 'FIELD_ENCRYPTION_KEY', 'HMAC_KEY', 'AUDIT_SIGNING_KEY']) {
     const value = env[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }

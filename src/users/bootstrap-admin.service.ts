@@ -4,6 +4,7 @@ import { AuditTrail, SYSTEM_CONTEXT } from '../audit/audit-trail.service';
 import { AppConfig } from '../config/app-config';
 import { newId } from '../database/ids';
 import { PasswordHasher } from './password-hasher';
+import { passwordProblem } from './password-policy';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -27,6 +28,8 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.users.count()) > 0) return;
     const given = this.config.bootstrapAdminPassword;
+    const weakness = given ? passwordProblem(given, 'admin') : null;
+    if (weakness) throw new Error(`BOOTSTRAP_ADMIN_PASSWORD is refused: it ${weakness}`);
     const password = given ?? randomBytes(18).toString('base64url');
     const passwordHash = await this.hasher.hash(password);
     const created = await this.audit
