@@ -31,9 +31,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 async function alternate(ctx: BenchContext, ...options: autocannon.Options[]): Promise<LoadResult[]> {
   const results: LoadResult[][] = options.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, opts] of options.entries()) results[i]!.push(await ctx.load(opts));
+    for (const [i, opts] of options.entries()) results[i].push(await ctx.load(opts));
   }
-  return results.map((rs) => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!);
+  return results.map((rs) => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]);
 }
 
 const percentile = (values: number[], p: number): number => {
@@ -62,7 +62,7 @@ const me: Scenario = {
       { url: `${ctx.casefile.base}/api/v1/auth/me`, connections: 50, headers: { authorization: `Bearer ${token}` } },
       { url: `${ctx.baseline.base}/me`, connections: 50, headers: { 'x-session-id': sessionOf(token) } },
     );
-    return [{ scenario: 'GET /api/v1/auth/me (50 conns, JWT + session check)', casefile: casefile!, baseline, note: `target ≥ 40% of baseline, p99 ≤ 20 ms (median of ${ROUNDS} alternating rounds)` }];
+    return [{ scenario: 'GET /api/v1/auth/me (50 conns, JWT + session check)', casefile: casefile, baseline, note: `target ≥ 40% of baseline, p99 ≤ 20 ms (median of ${ROUNDS} alternating rounds)` }];
   },
 };
 
