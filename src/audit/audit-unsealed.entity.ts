@@ -1,7 +1,7 @@
 import { Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * The sequencer's queue: a statement trigger adds every new audit record's seq in the writer's own
+ * The sequencer's queue: a row trigger adds every new audit record's seq in the writer's own
  * transaction (so only committed records appear); the sequencer removes them as it seals.
  */
 @Entity({ name: 'audit_unsealed' })

@@ -1,15 +1,14 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class IdentityAndAudit1795241005940 implements MigrationInterface {
-  name = 'IdentityAndAudit1795241005940';
+export class IdentityAndAudit1795245176641 implements MigrationInterface {
+  name = 'IdentityAndAudit1795245176641';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "audit_event" ("seq" BIGSERIAL NOT NULL, "occurred_at" TIMESTAMP(6) WITH TIME ZONE NOT NULL DEFAULT clock_timestamp(), "actor_kind" text NOT NULL, "actor_id" uuid, "actor_roles" text array NOT NULL DEFAULT '{}', "action" text NOT NULL, "resource_type" text, "resource_id" text, "case_id" uuid, "outcome" text NOT NULL, "request_id" text, "source_ip" text, "user_agent" text, "changes" jsonb, "details" jsonb, CONSTRAINT "ck_audit_event_actor_kind" CHECK (actor_kind IN ('user', 'integration', 'system', 'anonymous')), CONSTRAINT "ck_audit_event_outcome" CHECK (outcome IN ('success', 'denied', 'error')), CONSTRAINT "PK_53300da00860bdf4dc3ef7daae6" PRIMARY KEY ("seq"))`);
-    await queryRunner.query(`CREATE INDEX "idx_audit_event_resource" ON "audit_event"  ("resource_type", "resource_id", "seq") `);
-    await queryRunner.query(`CREATE INDEX "idx_audit_event_case" ON "audit_event"  ("case_id", "seq") `);
+    await queryRunner.query(`CREATE INDEX "idx_audit_event_resource" ON "audit_event"  ("resource_type", "resource_id", "seq") WHERE resource_id IS NOT NULL`);
+    await queryRunner.query(`CREATE INDEX "idx_audit_event_case" ON "audit_event"  ("case_id", "seq") WHERE case_id IS NOT NULL`);
     await queryRunner.query(`CREATE INDEX "idx_audit_event_action" ON "audit_event"  ("action", "seq") `);
-    await queryRunner.query(`CREATE INDEX "idx_audit_event_actor" ON "audit_event"  ("actor_id", "seq") `);
-    await queryRunner.query(`CREATE INDEX "idx_audit_event_occurred_at" ON "audit_event"  ("occurred_at") `);
+    await queryRunner.query(`CREATE INDEX "idx_audit_event_actor" ON "audit_event"  ("actor_id", "seq") WHERE actor_id IS NOT NULL`);
     await queryRunner.query(`CREATE TABLE "audit_checkpoint" ("chain_position" bigint NOT NULL, "head_hash" text NOT NULL, "created_at" TIMESTAMP(6) WITH TIME ZONE NOT NULL, "algorithm" text NOT NULL, "key_id" text NOT NULL, "signature" text NOT NULL, CONSTRAINT "PK_ecc6e6b4f4d16d233fdb2ee56b3" PRIMARY KEY ("chain_position"))`);
     await queryRunner.query(`CREATE TABLE "audit_seal" ("chain_position" bigint NOT NULL, "seq" bigint NOT NULL, "prev_hash" text NOT NULL, "hash" text NOT NULL, "sealed_at" TIMESTAMP(6) WITH TIME ZONE NOT NULL DEFAULT clock_timestamp(), CONSTRAINT "PK_d79c52c3aedf5f78209e6307df1" PRIMARY KEY ("chain_position"))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_audit_seal_seq" ON "audit_seal"  ("seq") `);
@@ -53,7 +52,6 @@ export class IdentityAndAudit1795241005940 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "public"."uq_audit_seal_seq"`);
     await queryRunner.query(`DROP TABLE "audit_seal"`);
     await queryRunner.query(`DROP TABLE "audit_checkpoint"`);
-    await queryRunner.query(`DROP INDEX "public"."idx_audit_event_occurred_at"`);
     await queryRunner.query(`DROP INDEX "public"."idx_audit_event_actor"`);
     await queryRunner.query(`DROP INDEX "public"."idx_audit_event_action"`);
     await queryRunner.query(`DROP INDEX "public"."idx_audit_event_case"`);
