@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActorKind, AuditOutcome } from './audit-event.entity';
 import { canonicalFieldsSql } from './audit-chain';
@@ -50,6 +50,11 @@ const COLUMNS = `e.seq::text AS "seq", to_char(e.occurred_at AT TIME ZONE 'UTC',
 
 const INSERT_COLUMNS = ['actor_kind', 'actor_id', 'actor_roles', 'action', 'resource_type', 'resource_id', 'case_id', 'outcome', 'request_id', 'source_ip', 'user_agent', 'changes', 'details'];
 
+/** A record's values in INSERT_COLUMNS order. */
+function insertValues(r: NewAuditRecord): unknown[] {
+  return [r.actorKind, r.actorId, r.actorRoles, r.action, r.resourceType, r.resourceId, r.caseId, r.outcome, r.requestId, r.sourceIp, r.userAgent, r.changes ? JSON.stringify(r.changes) : null, r.details ? JSON.stringify(r.details) : null];
+}
+
 /** The only way to the audit tables: inserts, queries, the sequencer's sealing and the verifier's scan. */
 @Injectable()
 export class AuditRepository {
@@ -58,9 +63,21 @@ export class AuditRepository {
   /** Appends records with the given manager: inside the caller's transaction when it has one. */
   async insert(manager: EntityManager, records: NewAuditRecord[]): Promise<void> {
     if (records.length === 0) return;
+    // The common case, one record inside the caller's transaction: a named (prepared) statement on that
+    // transaction's own connection, parsed once per connection instead of on every write.
+    const connection = (manager.queryRunner as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
+    if (records.length === 1 && connection) {
+      const r = records[0];
+      await connection.query({
+        name: 'casefile-audit-insert',
+        text: `INSERT INTO audit_event (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((_, j) => `$${j + 1}`).join(', ')})`,
+        values: insertValues(r),
+      });
+      return;
+    }
     const values: unknown[] = [];
     const tuples = records.map((r, i) => {
-      values.push(r.actorKind, r.actorId, r.actorRoles, r.action, r.resourceType, r.resourceId, r.caseId, r.outcome, r.requestId, r.sourceIp, r.userAgent, r.changes ? JSON.stringify(r.changes) : null, r.details ? JSON.stringify(r.details) : null);
+      values.push(...insertValues(r));
       const base = i * INSERT_COLUMNS.length;
       return `(${INSERT_COLUMNS.map((_, j) => `$${base + j + 1}`).join(', ')})`;
     });
