@@ -22,7 +22,6 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   private client?: Client;
   private leader = false;
   private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
   private stopped = false;
   private lastCheckpointAt = 0;
   readonly signer: CheckpointSigner;
@@ -51,14 +50,14 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.queue; // the operation in flight, if any
     await this.disconnect();
   }
 
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.exclusive(() => this.tick()).finally(() => this.schedule(this.config.audit.sealIntervalMs));
+      void this.exclusive(() => this.tick()).finally(() => this.schedule(this.config.audit.sealIntervalMs));
     }, delay);
     this.timer.unref();
   }

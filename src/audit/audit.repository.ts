@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { pgPool } from '../database/pg-pool';
 import { AuditActorKind, AuditOutcome } from './audit-event.entity';
 import { canonicalFieldsSql } from './audit-chain';
 import { copyLines } from './copy-lines';
@@ -108,9 +109,8 @@ export class AuditRepository {
     );
   }
 
-  /** The pg pool under TypeORM, for array-mode scans (no per-row objects). */
-  pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  private pool(): Pool {
+    return pgPool(this.dataSource);
   }
 
   async lastPosition(): Promise<string> {

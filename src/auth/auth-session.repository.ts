@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { pgPool } from '../database/pg-pool';
 import type { Role } from '../common/request-context';
 
 export const SESSION_IDLE_MINUTES = 30;
@@ -27,7 +27,7 @@ export class AuthSessionRepository {
    */
   async findActive(sessionId: string, userId: string): Promise<ActiveSession | undefined> {
     // A named (prepared) statement on the pg pool: parsed and planned once per connection, not per request.
-    const { rows } = await (this.dataSource.driver as unknown as { master: Pool }).master.query<ActiveSession>({
+    const { rows } = await pgPool(this.dataSource).query<ActiveSession>({
       name: 'casefile-session-check',
       text: `SELECT u.id AS "userId", u.username, u.display_name AS "displayName", u.roles, (u.totp_enabled_at IS NOT NULL) AS "mfaEnrolled",
               (s.last_used_at < now() - interval '60 seconds') AS stale

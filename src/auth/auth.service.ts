@@ -14,7 +14,7 @@ import { AuthSessionRepository } from './auth-session.repository';
 import { InvalidCredentialsError, InvalidMfaCodeError, InvalidTokenError } from './auth.errors';
 import { ChangePasswordDto, MeResponseDto, MfaChallengeResponseDto, MfaEnrolmentResponseDto, TokenResponseDto } from './dto/auth.dto';
 import { ROLE_PERMISSIONS } from './permissions';
-import { ACCESS_TOKEN_SECONDS, TokenService } from './token.service';
+import { TokenService } from './token.service';
 import { totp } from './totp';
 
 /** Wrong second-factor codes allowed per user in MFA_WINDOW_SECONDS (6 digits must not be brute-forced). */
@@ -102,7 +102,7 @@ export class AuthService {
       await this.users.recordLoginSuccess(tx, user.id);
       audit.record({ action, resourceType: 'session', resourceId: sessionId, details });
     });
-    return { accessToken: this.tokens.accessToken(user.id, sessionId), refreshToken: refresh.token, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
+    return this.tokens.tokenResponse(user.id, sessionId, refresh.token);
   }
 
   /** Rotates a refresh token. A token presented twice revokes its whole session (family). */
@@ -131,7 +131,7 @@ export class AuthService {
       return found;
     });
     if (!outcome) throw new InvalidTokenError('refresh token');
-    return { accessToken: this.tokens.accessToken(outcome.userId, outcome.sessionId), refreshToken: next.token, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
+    return this.tokens.tokenResponse(outcome.userId, outcome.sessionId, next.token);
   }
 
   async logout(ctx: RequestContext): Promise<void> {

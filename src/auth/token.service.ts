@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { createHash, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { InvalidTokenError } from './auth.errors';
+import type { TokenResponseDto } from './dto/auth.dto';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const CHALLENGE_TOKEN_SECONDS = 5 * 60;
@@ -36,7 +37,7 @@ export class TokenService {
     this.key = jwtKey(config);
   }
 
-  accessToken(userId: string, sessionId: string): string {
+  private accessToken(userId: string, sessionId: string): string {
     return this.jwt.sign({ sid: sessionId, typ: 'access' }, { subject: userId, audience: ACCESS_AUDIENCE, issuer: JWT_ISSUER, expiresIn: ACCESS_TOKEN_SECONDS, algorithm: 'HS256', secret: this.key as unknown as string });
   }
 
@@ -53,6 +54,11 @@ export class TokenService {
     } catch {
       throw new InvalidTokenError('challenge token');
     }
+  }
+
+  /** The token response of a session: a fresh access token beside the session's new refresh token. */
+  tokenResponse(userId: string, sessionId: string, refreshToken: string): TokenResponseDto {
+    return { accessToken: this.accessToken(userId, sessionId), refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
   }
 
   newRefreshToken(): { token: string; hash: string } {
