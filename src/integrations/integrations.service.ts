@@ -100,7 +100,8 @@ export class IntegrationsService {
     const a = Buffer.from(sha256(apiKey), 'hex');
     const b = Buffer.from(found.keyHash, 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
-    await this.integrations.touch(found.id);
+    // At most one write a minute per integration, not one per request (the same rule as sessions).
+    if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > 60_000) await this.integrations.touch(found.id);
     return { kind: 'integration', id: found.id, roles: [], name: found.name };
   }
 }
