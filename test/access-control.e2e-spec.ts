@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ROLE_PERMISSIONS } from '../src/auth/permissions';
+import { ROLE_PERMISSIONS } from '../src/access/permissions';
 import { adminAuth, ALL_ROLES, signedIn } from './support/actors';
 import { concrete, registeredRoutes, RouteInfo } from './support/routes';
 import { createTestApp, TestApp } from './support/test-app';

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain.error';
 import { PROBLEM_TYPE_BASE } from '../common/problem/problem-details';
 import { mapToProblem } from '../common/problem/problem-mapper';
-import { RequestContext } from '../common/request-context';
+import { RequestContext } from '../access/request-context';
 import { AuditActorKind, AuditOutcome } from './audit-event.entity';
 import { changedFields, redact } from './audit-redaction';
 import { AuditRepository, NewAuditRecord } from './audit.repository';

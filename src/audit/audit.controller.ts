@@ -3,10 +3,10 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTag
 import type { FastifyReply } from 'fastify';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { Authenticated } from '../access/authenticated.decorator';
 import { Page } from '../common/pagination/keyset';
 import { ProblemDetailsDto } from '../common/problem/problem-details';
-import { Ctx, RequestContext } from '../common/request-context';
+import { Ctx, RequestContext } from '../access/request-context';
 import { AuditService } from './audit.service';
 import { AuditExportQueryDto, AuditPageDto, AuditQueryDto, AuditRecordDto, CheckpointListDto, VerifyReportDto } from './dto/audit.dto';
 

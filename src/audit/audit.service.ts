@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, toPage } from '../common/pagination/keyset';
-import { RequestContext } from '../common/request-context';
+import { RequestContext } from '../access/request-context';
 import { CANONICAL_FIELDS, parseCopyLine } from './audit-chain';
 import { AuditTrail } from './audit-trail.service';
 import { AuditSealer } from './audit-sealer.service';

@@ -4,12 +4,12 @@ import { AuthGuard, IAuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AuthenticationRequiredError, DomainError, PermissionDeniedError } from '../common/errors/domain.error';
-import { Principal, requestContextOf } from '../common/request-context';
+import { Principal, requestContextOf } from '../access/request-context';
 import { AppConfig } from '../config/app-config';
 import { MfaEnrolmentRequiredError } from './auth.errors';
-import { AUTHENTICATED, AuthenticatedOptions } from './decorators/authenticated.decorator';
-import { IS_PUBLIC } from './decorators/public.decorator';
-import { INTEGRATION_PERMISSIONS, rolesGrant } from './permissions';
+import { AUTHENTICATED, AuthenticatedOptions } from '../access/authenticated.decorator';
+import { IS_PUBLIC } from '../access/public.decorator';
+import { INTEGRATION_PERMISSIONS, rolesGrant } from '../access/permissions';
 
 /**
  * The global guard: deny by default. A route is reachable only when it says `@Public()` or

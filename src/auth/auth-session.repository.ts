@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { pgPool } from '../database/pg-pool';
-import type { Role } from '../common/request-context';
+import type { Role } from '../access/request-context';
 
 export const SESSION_IDLE_MINUTES = 30;
 export const SESSION_MAX_HOURS = 12;

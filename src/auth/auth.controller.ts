@@ -2,11 +2,11 @@ import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/c
 import { ApiBody, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ProblemDetailsDto } from '../common/problem/problem-details';
-import { Ctx, RequestContext } from '../common/request-context';
+import { Ctx, RequestContext } from '../access/request-context';
 import { UserEntity } from '../users/user.entity';
 import { AuthService } from './auth.service';
-import { Authenticated } from './decorators/authenticated.decorator';
-import { Public } from './decorators/public.decorator';
+import { Authenticated } from '../access/authenticated.decorator';
+import { Public } from '../access/public.decorator';
 import { ChangePasswordDto, LoginDto, MeResponseDto, MfaChallengeResponseDto, MfaConfirmDto, MfaEnrolmentResponseDto, MfaVerifyDto, RefreshDto, TokenResponseDto } from './dto/auth.dto';
 import { LoginGuard } from './login.guard';
 

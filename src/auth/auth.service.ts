@@ -3,7 +3,7 @@ import { AuditTrail } from '../audit/audit-trail.service';
 import { FIELD_ENCRYPTION, FieldEncryption, keyedHash } from '../common/crypto/field-encryption';
 import { RuleViolationError } from '../common/errors/domain.error';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
-import { Principal, RequestContext } from '../common/request-context';
+import { Principal, RequestContext } from '../access/request-context';
 import { AppConfig } from '../config/app-config';
 import { newId } from '../database/ids';
 import { PasswordHasher } from '../users/password-hasher';
@@ -13,7 +13,7 @@ import { UsersService } from '../users/users.service';
 import { AuthSessionRepository } from './auth-session.repository';
 import { InvalidCredentialsError, InvalidMfaCodeError, InvalidTokenError } from './auth.errors';
 import { ChangePasswordDto, MeResponseDto, MfaChallengeResponseDto, MfaEnrolmentResponseDto, TokenResponseDto } from './dto/auth.dto';
-import { ROLE_PERMISSIONS } from './permissions';
+import { ROLE_PERMISSIONS } from '../access/permissions';
 import { TokenService } from './token.service';
 import { totp } from './totp';
 

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { NotFoundError } from '../common/errors/domain.error';
-import { Principal, RequestContext } from '../common/request-context';
-import { rolesGrant } from './permissions';
+import { Principal, RequestContext } from '../access/request-context';
+import { rolesGrant } from '../access/permissions';
 
 /**
  * Need-to-know: a case and everything under it is visible only to its members and to supervisors. For

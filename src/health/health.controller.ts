@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/decorators/public.decorator';
+import { Public } from '../access/public.decorator';
 import { HttpMetrics } from '../common/metrics/http-metrics';
 import { HealthService, Readiness } from './health.service';
 

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../auth/decorators/authenticated.decorator';
-import { INTEGRATION_PERMISSIONS } from '../auth/permissions';
+import { Authenticated } from '../access/authenticated.decorator';
+import { INTEGRATION_PERMISSIONS } from '../access/permissions';
 import { Page } from '../common/pagination/keyset';
 import { ProblemDetailsDto } from '../common/problem/problem-details';
-import { Ctx, RequestContext } from '../common/request-context';
+import { Ctx, RequestContext } from '../access/request-context';
 import { ParseIdPipe } from '../common/validation';
 import { CreateIntegrationDto, IntegrationListQueryDto, IntegrationPageDto, IntegrationResponseDto, IntegrationWhoamiDto, IntegrationWithKeyResponseDto } from './dto/integration.dto';
 import { IntegrationsService } from './integrations.service';

@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { NotFoundError, RuleViolationError } from '../common/errors/domain.error';
 import { decodeCursor, Page, toPage } from '../common/pagination/keyset';
-import { Principal, RequestContext } from '../common/request-context';
+import { Principal, RequestContext } from '../access/request-context';
 import { newId } from '../database/ids';
 import { CreateIntegrationDto, IntegrationListQueryDto, IntegrationResponseDto, IntegrationWithKeyResponseDto } from './dto/integration.dto';
 import { IntegrationEntity } from './integration.entity';

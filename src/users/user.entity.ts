@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { Role } from '../common/request-context';
+import type { Role } from '../access/request-context';
 
 /** A staff account. Never serialised: responses are built by toUserResponse(). */
 @Entity({ name: 'app_user' })

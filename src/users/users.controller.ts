@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { Authenticated } from '../access/authenticated.decorator';
 import { IfMatchVersion } from '../common/concurrency/if-match';
 import { Page } from '../common/pagination/keyset';
 import { ProblemDetailsDto } from '../common/problem/problem-details';
-import { Ctx, RequestContext } from '../common/request-context';
+import { Ctx, RequestContext } from '../access/request-context';
 import { ParseIdPipe } from '../common/validation';
 import { CreateUserDto, DisableUserDto, UpdateUserDto, UserListQueryDto, UserPageDto, UserResponseDto } from './dto/user.dto';
 import { UsersService } from './users.service';

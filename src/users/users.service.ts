@@ -3,7 +3,7 @@ import { EntityManager, QueryFailedError } from 'typeorm';
 import { AuditRecorder, AuditTrail } from '../audit/audit-trail.service';
 import { assertVersion } from '../common/concurrency/if-match';
 import { decodeCursor, Page, toPage } from '../common/pagination/keyset';
-import { RequestContext } from '../common/request-context';
+import { RequestContext } from '../access/request-context';
 import { newId } from '../database/ids';
 import { CreateUserDto, UpdateUserDto, UserListQueryDto, UserResponseDto } from './dto/user.dto';
 import { PasswordHasher } from './password-hasher';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SYSTEM_CONTEXT } from '../../src/audit/audit-trail.service';
-import type { Role } from '../../src/common/request-context';
+import type { Role } from '../../src/access/request-context';
 import { UsersService } from '../../src/users/users.service';
 import type { TestApp } from './test-app';
 

@@ -2,7 +2,7 @@ import { Body, CanActivate, Controller, DynamicModule, ExecutionContext, Get, Ht
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '../../src/auth/decorators/public.decorator';
+import { Public } from '../../src/access/public.decorator';
 import { IfMatchVersion, assertVersion } from '../../src/common/concurrency/if-match';
 import { decodeCursor, Page, toPage } from '../../src/common/pagination/keyset';
 import { PageQueryDto } from '../../src/common/pagination/page-query.dto';

@@ -1,8 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
-import { AUTHENTICATED, AuthenticatedOptions } from '../../src/auth/decorators/authenticated.decorator';
-import { IS_PUBLIC } from '../../src/auth/decorators/public.decorator';
+import { AUTHENTICATED, AuthenticatedOptions } from '../../src/access/authenticated.decorator';
+import { IS_PUBLIC } from '../../src/access/public.decorator';
 import type { TestApp } from './test-app';
 
 export interface RouteInfo {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { ROLES } from '../permissions';
-import type { Role } from '../../common/request-context';
+import { ROLES } from '../../access/permissions';
+import type { Role } from '../../access/request-context';
 
 export class LoginDto {
   @ApiProperty({ example: 'j.ramirez' })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
-import { Principal } from '../../common/request-context';
+import { Principal } from '../../access/request-context';
 import { IntegrationsService } from '../../integrations/integrations.service';
 
 /** The custom API-key strategy: `X-API-Key` header only (never a query parameter). */

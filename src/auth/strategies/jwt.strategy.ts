@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { Principal } from '../../common/request-context';
+import { Principal } from '../../access/request-context';
 import { AppConfig } from '../../config/app-config';
 import { AuthService } from '../auth.service';
 import { ACCESS_AUDIENCE, AccessClaims, JWT_ISSUER, jwtKey } from '../token.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
-import { requestContextOf } from '../../common/request-context';
+import { requestContextOf } from '../../access/request-context';
 import { UserEntity } from '../../users/user.entity';
 import { AuthService } from '../auth.service';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import type { Role } from '../../common/request-context';
-import { ROLES } from '../../auth/permissions';
+import type { Role } from '../../access/request-context';
+import { ROLES } from '../../access/permissions';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { MAX_PASSWORD_LENGTH } from '../password-policy';
 

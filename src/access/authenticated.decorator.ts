@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ProblemDetailsDto } from '../../common/problem/problem-details';
-import type { Permission } from '../permissions';
+import { ProblemDetailsDto } from '../common/problem/problem-details';
+import type { Permission } from './permissions';
 
 export const AUTHENTICATED = 'casefile:authenticated';
 

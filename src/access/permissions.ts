@@ -1,4 +1,4 @@
-import type { Role } from '../common/request-context';
+import type { Role } from './request-context';
 
 export const ROLES: readonly Role[] = ['admin', 'supervisor', 'investigator', 'analyst', 'intake', 'auditor'] as const;
 
