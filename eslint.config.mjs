@@ -20,4 +20,36 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
     },
   },
+  {
+    // One database door: services, controllers, jobs, guards and strategies reach PostgreSQL only through
+    // their feature's repositories.
+    files: ['src/**/*.service.ts', 'src/**/*.controller.ts', 'src/**/*.jobs.ts', 'src/**/*.guard.ts', 'src/auth/strategies/*.ts', 'src/**/*.interceptor.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'typeorm', message: 'No DataSource, EntityManager or typeorm errors here: go through a repository (database errors become domain errors there).' },
+            { name: 'pg', message: 'No pg here: go through a repository.' },
+          ],
+          patterns: [
+            { group: ['**/database/database', '**/database/pg-pool', '**/database/data-source-options'], allowTypeImports: true, message: 'Only repositories run statements: inject a repository (or Locks for an advisory lock).' },
+            { group: ['../*/*.repository', '../../*/*.repository', '../*/*.entity', '../../*/*.entity'], message: "Another feature's repositories and entities are its own: call its service." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A feature's repositories and entities are its own, whatever the file.
+    files: ['src/**/*.ts'],
+    // Entities may reference each other's tables for foreign keys.
+    ignores: ['src/**/*.entity.ts', 'src/**/*.service.ts', 'src/**/*.controller.ts', 'src/**/*.jobs.ts', 'src/**/*.guard.ts', 'src/auth/strategies/*.ts', 'src/**/*.interceptor.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*/*.repository', '../../*/*.repository', '../*/*.entity', '../../*/*.entity'], message: "Another feature's repositories and entities are its own: call its service." }] },
+      ],
+    },
+  },
 );

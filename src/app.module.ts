@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { IntegrationsModule } from './integrations/integrations.module';
@@ -21,6 +22,7 @@ export class AppModule {
         CommonModule.forRoot(metrics),
         DatabaseModule,
         ScheduleModule.forRoot(),
+        AccessModule,
         AuditModule,
         AuthModule,
         UsersModule,

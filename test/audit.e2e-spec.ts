@@ -62,8 +62,13 @@ describe('audit trail', () => {
   describe('atomic with the change', () => {
     it('leaves no business row when its audit record cannot be written, and records the failure', async () => {
       const repository = t.app.get(AuditRepository);
-      const original = repository.insert.bind(repository);
-      const spy = jest.spyOn(repository, 'insert').mockImplementationOnce(() => Promise.reject(new Error('audit storage failed')));
+      const original = repository.attach;
+      // The record of the change fails as it is sent with the change's own statement.
+      const spy = jest.spyOn(repository, 'attach').mockImplementationOnce((tx) =>
+        original.call(repository, tx, () => {
+          throw new Error('audit storage failed');
+        }),
+      );
       try {
         const res = await t.http().post('/api/v1/users').set('Authorization', admin).send({ username: 'ghost.user', displayName: 'G', password: 'violet-harbour-lantern-42', roles: ['analyst'] });
         expect(res.status).toBe(500);
@@ -73,7 +78,7 @@ describe('audit trail', () => {
         expect(failures.map((r) => [r.outcome, r.details.problem])).toEqual([['error', 'internal']]);
       } finally {
         spy.mockRestore();
-        expect(repository.insert.bind(repository).toString()).toBe(original.toString());
+        expect(repository.attach).toBe(original);
       }
       await t.http().post('/api/v1/users').set('Authorization', admin).send({ username: 'ghost.user', displayName: 'G', password: 'violet-harbour-lantern-42', roles: ['analyst'] }).expect(201);
     });
@@ -214,7 +219,7 @@ describe('audit trail', () => {
         )
         .then((rows) => rows.map((r) => r.id));
       const sessions = await Promise.all(ids.map((_, i) => login(t, `writer.${i + 1}`, 'parallel-writers-pass-1')));
-      const responses = await Promise.all(sessions.map((s) => t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', `Bearer ${s.accessToken}`)));
+      const responses = await Promise.all(sessions.map((s) => t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', `Bearer ${s.accessToken}`).send({ password: 'parallel-writers-pass-1' })));
       expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
       const [{ n, writers }] = await t.dataSource.query<{ n: number; writers: number }[]>(
         `SELECT count(*)::int AS n, count(DISTINCT actor_id)::int AS writers FROM audit_event WHERE action = 'auth.mfa.enrol' AND actor_id = ANY($1::uuid[])`,

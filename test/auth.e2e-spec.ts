@@ -149,7 +149,7 @@ describe('authentication and sessions', () => {
   describe('second factor (TOTP)', () => {
     it('enrols, confirms, then asks for a code at sign-in; a code is accepted once', async () => {
       const user = await signedIn(t, ['supervisor']);
-      const enrol = await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).expect(200);
+      const enrol = await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).send({ password: user.password }).expect(200);
       expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/Casefile:/);
       const secret = enrol.body.secret as string;
       await t.http().post('/api/v1/auth/mfa/confirm').set('Authorization', user.auth).send({ code: '000000' }).expect(422);
@@ -174,7 +174,7 @@ describe('authentication and sessions', () => {
 
     it('limits wrong codes per user (429 after five)', async () => {
       const user = await signedIn(t, ['analyst']);
-      const { secret } = (await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).expect(200)).body as { secret: string };
+      const { secret } = (await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).send({ password: user.password }).expect(200)).body as { secret: string };
       await t.http().post('/api/v1/auth/mfa/confirm').set('Authorization', user.auth).send({ code: generateSync({ secret }) }).expect(204);
       const { challengeToken } = (await t.http().post('/api/v1/auth/login').send({ username: user.username, password: user.password }).expect(200)).body as { challengeToken: string };
       for (let i = 0; i < 5; i++) await t.http().post('/api/v1/auth/mfa/verify').send({ challengeToken, code: '000000' }).expect(401);
@@ -199,7 +199,7 @@ describe('authentication with MFA_REQUIRED and tight login rate limits', () => {
     expect(me.body.mfaEnrolmentRequired).toBe(true);
     const refused = await t.http().get('/api/v1/audit').set('Authorization', (await signedIn(t, ['auditor'])).auth).expect(403);
     expect(refused.body.type).toBe('urn:casefile:problem:mfa-enrolment-required');
-    const { secret } = (await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).expect(200)).body as { secret: string };
+    const { secret } = (await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).send({ password: user.password }).expect(200)).body as { secret: string };
     await t.http().post('/api/v1/auth/mfa/confirm').set('Authorization', user.auth).send({ code: generateSync({ secret }) }).expect(204);
     expect((await t.http().get('/api/v1/auth/me').set('Authorization', user.auth).expect(200)).body.mfaEnrolmentRequired).toBe(false);
   });

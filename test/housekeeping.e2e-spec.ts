@@ -1,6 +1,6 @@
 import { SYSTEM_CONTEXT } from '../src/audit/audit-trail.service';
-import { CaseAccessService } from '../src/auth/case-access.service';
-import { HousekeepingService } from '../src/auth/housekeeping.service';
+import { AccessService } from '../src/access/access.service';
+import { INACTIVE_ACCOUNTS_LOCK, UsersJobs } from '../src/users/users.jobs';
 import { newId } from '../src/database/ids';
 import { auditRecords, signedIn } from './support/actors';
 import { createTestApp, TestApp } from './support/test-app';
@@ -18,7 +18,7 @@ describe('scheduled housekeeping', () => {
     const stale = await signedIn(t, ['analyst']);
     const fresh = await signedIn(t, ['analyst']);
     await t.dataSource.query(`UPDATE app_user SET last_seen_at = now() - interval '91 days' WHERE id = $1`, [stale.id]);
-    const disabled = await t.app.get(HousekeepingService).disableInactiveAccounts();
+    const disabled = await t.app.get(UsersJobs).disableInactiveAccounts();
     expect(disabled).toEqual([stale.id]);
     await t.http().get('/api/v1/auth/me').set('Authorization', stale.auth).expect(401);
     await t.http().get('/api/v1/auth/me').set('Authorization', fresh.auth).expect(200);
@@ -32,8 +32,8 @@ describe('scheduled housekeeping', () => {
     await locker.connect();
     await locker.startTransaction();
     try {
-      await locker.query(`SELECT pg_advisory_xact_lock(hashtext('casefile:housekeeping'))`);
-      expect(await t.app.get(HousekeepingService).disableInactiveAccounts()).toBeUndefined();
+      await locker.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [INACTIVE_ACCOUNTS_LOCK]);
+      expect(await t.app.get(UsersJobs).disableInactiveAccounts()).toBeUndefined();
     } finally {
       await locker.rollbackTransaction();
       await locker.release();
@@ -51,7 +51,7 @@ describe('need-to-know seam', () => {
   });
 
   it('answers, in one query, the cases a principal may see: members and supervisors only', async () => {
-    const access = t.app.get(CaseAccessService);
+    const access = t.app.get(AccessService);
     const [caseA, caseB, caseC] = [newId(), newId(), newId()];
     const member = await signedIn(t, ['investigator']);
     const analyst = await signedIn(t, ['analyst']);
@@ -59,19 +59,19 @@ describe('need-to-know seam', () => {
     const intake = await signedIn(t, ['intake']);
     await t.dataSource.query(`INSERT INTO case_member (case_id, user_id, role) VALUES ($1, $3, 'lead'), ($2, $3, 'viewer'), ($2, $4, 'viewer')`, [caseA, caseB, member.id, analyst.id]);
     const principal = (u: { id: string; roles: string[] }) => ({ kind: 'user' as const, id: u.id, roles: u.roles as never });
-    expect(await access.visibleCaseIds(principal(member), [caseA, caseB, caseC])).toEqual(new Set([caseA, caseB]));
-    expect(await access.visibleCaseIds(principal(analyst), [caseA, caseB, caseC])).toEqual(new Set([caseB]));
-    expect(await access.visibleCaseIds(principal(supervisor), [caseA, caseB, caseC])).toEqual(new Set([caseA, caseB, caseC]));
-    expect(await access.visibleCaseIds(principal(intake), [caseA, caseB])).toEqual(new Set());
-    expect(await access.visibleCaseIds({ kind: 'integration', id: newId(), roles: [] }, [caseA])).toEqual(new Set());
+    expect(await access.visible(principal(member), 'case', [caseA, caseB, caseC])).toEqual(new Set([caseA, caseB]));
+    expect(await access.visible(principal(analyst), 'case', [caseA, caseB, caseC])).toEqual(new Set([caseB]));
+    expect(await access.visible(principal(supervisor), 'case', [caseA, caseB, caseC])).toEqual(new Set([caseA, caseB, caseC]));
+    expect(await access.visible(principal(intake), 'case', [caseA, caseB])).toEqual(new Set());
+    expect(await access.visible({ kind: 'integration', id: newId(), roles: [] }, 'case', [caseA])).toEqual(new Set());
   });
 
   it('answers 404 for a case the caller may not see, and audits the attempt as denied', async () => {
-    const access = t.app.get(CaseAccessService);
+    const access = t.app.get(AccessService);
     const outsider = await signedIn(t, ['investigator']);
     const caseId = newId();
     const ctx = { ...SYSTEM_CONTEXT, requestId: 'req-need-to-know', principal: { kind: 'user' as const, id: outsider.id, roles: outsider.roles } };
-    await expect(access.assertVisible(ctx, caseId, 'case.read')).rejects.toMatchObject({ status: 404 });
+    await expect(access.requireAccess(ctx, 'case', [caseId], { action: 'case.read' })).rejects.toMatchObject({ status: 404 });
     const [record] = await auditRecords(t, { requestId: 'req-need-to-know' });
     expect(record).toMatchObject({ action: 'case.read', outcome: 'denied', case_id: caseId, actor_id: outsider.id });
   });

@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { IdempotencyScope } from '../common/idempotency/idempotency-scope';
 
 export type Role = 'admin' | 'supervisor' | 'investigator' | 'analyst' | 'intake' | 'auditor';
 
@@ -21,6 +22,7 @@ export interface Principal {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    idempotency?: IdempotencyScope;
   }
 }
 
@@ -30,6 +32,8 @@ export interface RequestContext {
   ip: string;
   userAgent?: string;
   principal?: Principal;
+  /** The request's Idempotency-Key: its change transaction stores the response (see IdempotencyScope). */
+  idempotency?: IdempotencyScope;
 }
 
 export function requestContextOf(request: FastifyRequest): RequestContext {
@@ -39,6 +43,7 @@ export function requestContextOf(request: FastifyRequest): RequestContext {
     ip: request.ip,
     userAgent: typeof ua === 'string' ? ua.slice(0, 512) : undefined,
     principal: request.principal,
+    idempotency: request.idempotency,
   };
 }
 

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+// The sequencer holds a session-level advisory lock on a connection of its own, outside the pool.
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { Client } from 'pg';
 import { Counter, Gauge } from 'prom-client';
+import { trySessionLock } from '../database/advisory-lock';
 import { HttpMetrics } from '../common/metrics/http-metrics';
 import { AppConfig } from '../config/app-config';
 import { canonicalFieldsSql, chainHash, CheckpointSigner, checkpointMessage, GENESIS_HASH } from './audit-chain';
@@ -89,8 +92,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       await client.connect();
       this.client = client;
     }
-    const { rows } = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [SEALER_LOCK]);
-    this.leader = rows[0]?.locked === true;
+    this.leader = await trySessionLock(this.client, SEALER_LOCK);
     if (this.leader) this.logger.log('this replica leads audit sealing');
     return this.leader;
   }
@@ -111,8 +113,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       if (sealed < BATCH) break;
     }
     const stats = await this.client!.query<{ unsealed: string; lag: number | null }>(
-      `SELECT count(*)::text AS unsealed, extract(epoch FROM now() - min(e.occurred_at))::float8 AS lag
-         FROM audit_unsealed q JOIN audit_event e ON e.seq = q.seq`,
+      `SELECT (SELECT count(*) FROM audit_unsealed)::text AS unsealed,
+              (SELECT extract(epoch FROM now() - e.occurred_at)::float8 FROM audit_event e WHERE e.seq = (SELECT min(seq) FROM audit_unsealed)) AS lag`,
     );
     this.unsealedGauge.set(Number(stats.rows[0]?.unsealed ?? 0));
     this.lagGauge.set(stats.rows[0]?.lag ?? 0);
@@ -130,7 +132,9 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       const head = await client.query<{ position: string; hash: string }>('SELECT chain_position::text AS position, hash FROM audit_seal ORDER BY chain_position DESC LIMIT 1');
       const pending: string[] = [];
-      await copyLines(client, `SELECT ${canonicalFieldsSql('e')} FROM audit_unsealed q JOIN audit_event e ON e.seq = q.seq ORDER BY q.seq LIMIT ${BATCH}`, (line) => {
+      // `seq = ANY (ARRAY(subquery))` keeps the plan an index probe per queued record at any size of the trail
+      // (a join let the planner walk the whole audit_event index once the queue statistics were stale).
+      await copyLines(client, `SELECT ${canonicalFieldsSql('e')} FROM audit_event e WHERE e.seq = ANY (ARRAY(SELECT seq FROM audit_unsealed ORDER BY seq LIMIT ${BATCH})) ORDER BY e.seq`, (line) => {
         pending.push(line);
       });
       if (pending.length === 0) {

@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { DomainError } from '../common/errors/domain.error';
-import { PROBLEM_TYPE_BASE } from '../common/problem/problem-details';
-import { mapToProblem } from '../common/problem/problem-mapper';
+import type { AccessDenialRecorder } from '../access/access-denial-recorder';
 import { RequestContext } from '../access/request-context';
+import { DomainError } from '../common/errors/domain.error';
+// The change transaction itself is this seam's job: it opens it on the database door.
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
+import { Database, Tx } from '../database/database';
+import { AuditAction } from './audit-actions';
 import { AuditActorKind, AuditOutcome } from './audit-event.entity';
 import { changedFields, redact } from './audit-redaction';
 import { AuditRepository, NewAuditRecord } from './audit.repository';
 
+export type { AuditAction } from './audit-actions';
+
+/** One audit record as a service states it. */
 export interface AuditEventInput {
-  /** `case.update`, `auth.login.failed`, `evidence.download`… */
-  action: string;
+  action: AuditAction;
   outcome?: AuditOutcome;
   resourceType?: string;
   resourceId?: string;
@@ -23,62 +27,104 @@ export interface AuditEventInput {
   actor?: { kind: AuditActorKind; id: string | null; roles?: string[] };
 }
 
-/** What a service's transaction uses to append its audit records. */
-export interface AuditRecorder {
-  record(event: AuditEventInput): void;
+/** What a write declares up front: the action and the resource it changes. It becomes the record. */
+export type AuditIntent = Pick<AuditEventInput, 'action' | 'resourceType' | 'resourceId' | 'caseId' | 'details' | 'actor'>;
+
+/** What the change adds to its record once it knows: the resource id, before/after, details. */
+export type AuditCompletion = Partial<Omit<AuditEventInput, 'resourceType'>>;
+
+/** Handed to the work of an audited transaction. */
+export interface AuditChange {
+  /**
+   * Completes this change's record (its intent). Call it before the write that makes the change: the
+   * record rides along with that write, in the same statement. Calling it again before that write amends it.
+   */
+  set(completion: AuditCompletion): void;
+  /** Another record in the same transaction (each account a job disables, say). */
+  add(event: AuditEventInput): void;
 }
 
 /** Context for work the system does by itself (scheduled jobs, the first-run bootstrap). */
 export const SYSTEM_CONTEXT: RequestContext = { requestId: 'system', ip: '', userAgent: undefined, principal: undefined };
 
 /**
- * The audit trail's write side. Every service write goes through `transaction()`: the change and its
- * audit records commit together or not at all. Denials, failures and reads are appended by `record()`
- * in their own transaction.
+ * The audit trail's write side. Every change goes through `transaction()`: the change, its audit record
+ * and (with an Idempotency-Key) the stored response commit together or not at all. Reads, denials and
+ * failures are appended by `record()` on their own. It knows nothing of HTTP: a failed change records the
+ * domain error's code.
  */
 @Injectable()
-export class AuditTrail {
+export class AuditTrail implements AccessDenialRecorder {
+  /** Errors already recorded (a need-to-know denial inside a change): never recorded twice. */
+  private readonly recorded = new WeakSet<object>();
+
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly repository: AuditRepository,
   ) {}
 
   /**
-   * Runs `work` in one transaction and appends the records it collected in that same transaction. It must
-   * record at least one event (no change without its record). When it fails, the change is rolled back
-   * and `intent` is recorded as `denied` (401/403/404) or `error` in a transaction of its own.
+   * Runs `work` in one transaction whose audit record is `intent`, completed by `change.set()`. When it
+   * fails, nothing of it stays, and the intent is recorded as `denied` (401/403/404) or `error` on its own,
+   * with the error's code.
    */
-  async transaction<T>(ctx: RequestContext, intent: AuditEventInput, work: (tx: EntityManager, audit: AuditRecorder) => Promise<T>): Promise<T> {
+  async transaction<T>(ctx: RequestContext, intent: AuditIntent, work: (tx: Tx, change: AuditChange) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction(async (tx) => {
-        const collected: NewAuditRecord[] = [];
-        const result = await work(tx, { record: (event) => collected.push(this.toRecord(ctx, event)) });
-        if (collected.length === 0) throw new Error(`audited transaction "${intent.action}" recorded no audit event`);
-        await this.repository.insert(tx, collected);
+      return await this.database.transaction(async (tx) => {
+        let completion: AuditCompletion = {};
+        let pending: NewAuditRecord | undefined;
+        let written = false;
+        const attachIntent = (): void => {
+          pending = this.toRecord(ctx, { ...intent, ...completion, resourceType: intent.resourceType, details: { ...intent.details, ...completion.details } });
+          const record = pending;
+          this.repository.attach(tx, () => {
+            written = true;
+            return record;
+          });
+        };
+        const change: AuditChange = {
+          set: (more) => {
+            if (written) throw new Error(`the audit record of "${intent.action}" was already written with the change: call set() before the write`);
+            completion = { ...completion, ...more, details: more.details ? { ...completion.details, ...more.details } : completion.details };
+            if (pending) Object.assign(pending, this.toRecord(ctx, { ...intent, ...completion, resourceType: intent.resourceType, details: { ...intent.details, ...completion.details } }));
+            else attachIntent();
+          },
+          add: (event) => this.repository.attach(tx, () => this.toRecord(ctx, event)),
+        };
+        const result = await work(tx, change);
+        if (!pending) attachIntent();
+        ctx.idempotency?.completeIn(tx, result);
         return result;
       });
     } catch (error) {
-      const denied = error instanceof DomainError && [401, 403, 404].includes(error.status);
-      await this.record(ctx, {
-        ...intent,
-        before: undefined,
-        after: undefined,
-        outcome: denied ? 'denied' : 'error',
-        details: { ...intent.details, problem: mapToProblem(error, undefined).body.type.replace(PROBLEM_TYPE_BASE, '') },
-      }).catch(() => undefined);
+      await this.recordFailure(ctx, intent, error);
       throw error;
     }
   }
 
-  /** Appends one record in its own transaction. */
+  /** Appends one record on its own (a read, a denial, a failure). */
   async record(ctx: RequestContext, event: AuditEventInput): Promise<void> {
-    await this.repository.insert(this.dataSource.manager, [this.toRecord(ctx, event)]);
+    await this.repository.insert(this.toRecord(ctx, event));
+  }
+
+  /** A need-to-know denial: recorded once, here; the change that meets it will not record it again. */
+  async recordDenial(ctx: RequestContext, event: AuditEventInput, error: Error): Promise<void> {
+    this.recorded.add(error);
+    await this.record(ctx, { ...event, outcome: 'denied' });
+  }
+
+  private async recordFailure(ctx: RequestContext, intent: AuditIntent, error: unknown): Promise<void> {
+    if (error && typeof error === 'object' && this.recorded.has(error)) return;
+    const domain = error instanceof DomainError ? error : undefined;
+    const denied = domain !== undefined && [401, 403, 404].includes(domain.status);
+    await this.record(ctx, { ...intent, outcome: denied ? 'denied' : 'error', details: { ...intent.details, problem: domain?.code ?? 'internal' } }).catch(() => undefined);
   }
 
   private toRecord(ctx: RequestContext, event: AuditEventInput): NewAuditRecord {
     const principal = ctx.principal;
     const actor = event.actor ?? (principal ? { kind: principal.kind, id: principal.id, roles: principal.roles } : { kind: ctx === SYSTEM_CONTEXT ? ('system' as const) : ('anonymous' as const), id: null, roles: [] });
     const changes = event.before !== undefined || event.after !== undefined ? changedFields(event.before, event.after) : null;
+    const details = event.details && Object.keys(event.details).length > 0 ? (redact(event.details) as Record<string, unknown>) : null;
     return {
       actorKind: actor.kind,
       actorId: actor.id,
@@ -92,7 +138,7 @@ export class AuditTrail {
       sourceIp: ctx.ip || null,
       userAgent: ctx.userAgent ?? null,
       changes,
-      details: event.details ? (redact(event.details) as Record<string, unknown>) : null,
+      details,
     };
   }
 }

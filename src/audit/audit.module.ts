@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ACCESS_DENIAL_RECORDER } from '../access/access-denial-recorder';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditSealer } from './audit-sealer.service';
@@ -10,7 +11,7 @@ import { AuditService } from './audit.service';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditRepository, AuditTrail, AuditSealer, AuditVerifier, AuditService],
-  exports: [AuditTrail, AuditService, AuditSealer],
+  providers: [AuditRepository, AuditTrail, AuditSealer, AuditVerifier, AuditService, { provide: ACCESS_DENIAL_RECORDER, useExisting: AuditTrail }],
+  exports: [AuditTrail, AuditService, AuditSealer, ACCESS_DENIAL_RECORDER],
 })
 export class AuditModule {}

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
-import { pgPool } from '../database/pg-pool';
+import { Database, Tx } from '../database/database';
 import { AuditActorKind, AuditOutcome } from './audit-event.entity';
 import { canonicalFieldsSql } from './audit-chain';
 import { copyLines } from './copy-lines';
@@ -56,33 +54,28 @@ function insertValues(r: NewAuditRecord): unknown[] {
   return [r.actorKind, r.actorId, r.actorRoles, r.action, r.resourceType, r.resourceId, r.caseId, r.outcome, r.requestId, r.sourceIp, r.userAgent, r.changes ? JSON.stringify(r.changes) : null, r.details ? JSON.stringify(r.details) : null];
 }
 
+const INSERT_SQL = `INSERT INTO audit_event (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((_, j) => `$${j + 1}`).join(', ')})`;
+
 /** The only way to the audit tables: inserts, queries, the sequencer's sealing and the verifier's scan. */
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
-  /** Appends records with the given manager: inside the caller's transaction when it has one. */
-  async insert(manager: EntityManager, records: NewAuditRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    // The common case, one record inside the caller's transaction: a named (prepared) statement on that
-    // transaction's own connection, parsed once per connection instead of on every write.
-    const connection = (manager.queryRunner as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
-    if (records.length === 1 && connection) {
-      const r = records[0];
-      await connection.query({
-        name: 'casefile-audit-insert',
-        text: `INSERT INTO audit_event (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((_, j) => `$${j + 1}`).join(', ')})`,
-        values: insertValues(r),
-      });
-      return;
-    }
-    const values: unknown[] = [];
-    const tuples = records.map((r, i) => {
-      values.push(...insertValues(r));
-      const base = i * INSERT_COLUMNS.length;
-      return `(${INSERT_COLUMNS.map((_, j) => `$${base + j + 1}`).join(', ')})`;
+  /** Appends one record on its own (a prepared statement, one round trip). */
+  async insert(record: NewAuditRecord): Promise<void> {
+    await this.database.query({ name: 'audit-insert', text: INSERT_SQL, values: insertValues(record) });
+  }
+
+  /**
+   * Appends a record within `tx`, riding along with the transaction's next write (or before its COMMIT):
+   * the change and its record reach PostgreSQL in one statement. `record` is read when it is sent.
+   */
+  attach(tx: Tx, record: () => NewAuditRecord): void {
+    this.database.attach(tx, {
+      shape: 'audit',
+      text: (first) => `INSERT INTO audit_event (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((_, j) => `$${first + j}`).join(', ')})`,
+      values: () => insertValues(record()),
     });
-    await manager.query(`INSERT INTO audit_event (${INSERT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, values);
   }
 
   async find(filter: AuditFilter, limit: number): Promise<AuditRow[]> {
@@ -102,20 +95,16 @@ export class AuditRepository {
     if (filter.to) add('e.occurred_at < ?', filter.to);
     if (filter.beforeSeq) add('e.seq < ?', filter.beforeSeq);
     params.push(limit);
-    return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM audit_event e LEFT JOIN audit_seal s ON s.seq = e.seq
+    return this.database.query<AuditRow>({
+      text: `SELECT ${COLUMNS} FROM audit_event e LEFT JOIN audit_seal s ON s.seq = e.seq
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq DESC LIMIT $${params.length}`,
-      params,
-    );
-  }
-
-  private pool(): Pool {
-    return pgPool(this.dataSource);
+      values: params,
+    });
   }
 
   async lastPosition(): Promise<string> {
-    const { rows } = await this.pool().query<{ head: string }>('SELECT coalesce(max(chain_position), 0)::text AS head FROM audit_seal');
-    return rows[0].head;
+    const [row] = await this.database.query<{ head: string }>({ text: 'SELECT coalesce(max(chain_position), 0)::text AS head FROM audit_seal' });
+    return row.head;
   }
 
   /**
@@ -124,34 +113,31 @@ export class AuditRepository {
    * `onLine` returns false to stop. Runs on a connection of its own, so memory stays flat.
    */
   async streamChain(after: bigint, upTo: bigint | undefined, onLine: (line: string) => boolean | void | Promise<void>): Promise<void> {
-    const client = await this.pool().connect();
-    try {
-      await copyLines(
+    await this.database.withConnection((client) =>
+      copyLines(
         client,
         `SELECT s.chain_position, s.prev_hash, s.hash, ${canonicalFieldsSql('e')}
            FROM audit_seal s LEFT JOIN audit_event e ON e.seq = s.seq
           WHERE s.chain_position > ${after.toString()}${upTo === undefined ? '' : ` AND s.chain_position <= ${upTo.toString()}`}
           ORDER BY s.chain_position`,
         onLine,
-      );
-    } finally {
-      client.release();
-    }
+      ),
+    );
   }
 
   async checkpoints(): Promise<{ chainPosition: string; headHash: string; createdAt: string; algorithm: string; keyId: string; signature: string }[]> {
-    return this.dataSource.query(
-      `SELECT chain_position::text AS "chainPosition", head_hash AS "headHash", to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt",
+    return this.database.query({
+      text: `SELECT chain_position::text AS "chainPosition", head_hash AS "headHash", to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt",
               algorithm, key_id AS "keyId", signature FROM audit_checkpoint ORDER BY chain_position`,
-    );
+    });
   }
 
   /** Records committed but still unsealed after `seconds` (a stalled sequencer, or a tampered queue). */
   async unsealedOlderThan(seconds: number): Promise<number> {
-    const [row] = await this.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM audit_event e WHERE NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.seq = e.seq) AND e.occurred_at < now() - make_interval(secs => $1)`,
-      [seconds],
-    );
+    const [row] = await this.database.query<{ n: number }>({
+      text: `SELECT count(*)::int AS n FROM audit_event e WHERE NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.seq = e.seq) AND e.occurred_at < now() - make_interval(secs => $1)`,
+      values: [seconds],
+    });
     return row?.n ?? 0;
   }
 }

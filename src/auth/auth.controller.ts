@@ -3,11 +3,10 @@ import { ApiBody, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperat
 import type { FastifyRequest } from 'fastify';
 import { ProblemDetailsDto } from '../common/problem/problem-details';
 import { Ctx, RequestContext } from '../access/request-context';
-import { UserEntity } from '../users/user.entity';
-import { AuthService } from './auth.service';
+import { AuthService, SignedInUser } from './auth.service';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Public } from '../access/public.decorator';
-import { ChangePasswordDto, LoginDto, MeResponseDto, MfaChallengeResponseDto, MfaConfirmDto, MfaEnrolmentResponseDto, MfaVerifyDto, RefreshDto, TokenResponseDto } from './dto/auth.dto';
+import { ChangePasswordDto, LoginDto, MeResponseDto, MfaChallengeResponseDto, MfaConfirmDto, MfaEnrolDto, MfaEnrolmentResponseDto, MfaRemoveDto, MfaVerifyDto, RefreshDto, TokenResponseDto } from './dto/auth.dto';
 import { LoginGuard } from './login.guard';
 
 @ApiTags('auth')
@@ -31,7 +30,7 @@ export class AuthController {
   @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }] } })
   @ApiUnauthorizedResponse({ type: ProblemDetailsDto })
   @ApiTooManyRequestsResponse({ type: ProblemDetailsDto })
-  login(@Req() request: FastifyRequest & { user: UserEntity }, @Ctx() ctx: RequestContext): Promise<TokenResponseDto | MfaChallengeResponseDto> {
+  login(@Req() request: FastifyRequest & { user: SignedInUser }, @Ctx() ctx: RequestContext): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     return this.auth.completeLogin(request.user, ctx);
   }
 
@@ -85,10 +84,24 @@ export class AuthController {
   @Post('mfa/enrol')
   @HttpCode(200)
   @Authenticated({ permission: 'self', allowWithoutMfa: true })
-  @ApiOperation({ summary: 'Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app; confirm with a code' })
+  @ApiOperation({
+    summary: 'Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app; confirm with a code',
+    description: 'Needs the password, and a current code when a factor is already enrolled (replacing it ends the other sessions on confirmation). Wrong passwords count toward the lockout.',
+  })
   @ApiOkResponse({ type: MfaEnrolmentResponseDto })
-  enrol(@Ctx() ctx: RequestContext): Promise<MfaEnrolmentResponseDto> {
-    return this.auth.enrolMfa(ctx);
+  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'Wrong password or code, or the account is locked' })
+  enrol(@Ctx() ctx: RequestContext, @Body() dto: MfaEnrolDto): Promise<MfaEnrolmentResponseDto> {
+    return this.auth.enrolMfa(ctx, dto);
+  }
+
+  @Post('mfa/remove')
+  @HttpCode(204)
+  @Authenticated({ permission: 'self' })
+  @ApiOperation({ summary: 'Remove the second factor (password and a current code); ends the other sessions. Refused when MFA_REQUIRED.' })
+  @ApiNoContentResponse()
+  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'Wrong password or code, no factor enrolled, or a factor is required here' })
+  remove(@Ctx() ctx: RequestContext, @Body() dto: MfaRemoveDto): Promise<void> {
+    return this.auth.removeMfa(ctx, dto);
   }
 
   @Post('mfa/confirm')

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
+import { CommonJobs } from './common.jobs';
 import { FIELD_ENCRYPTION, FieldEncryption } from './crypto/field-encryption';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { EtagInterceptor } from './concurrency/etag.interceptor';
@@ -20,6 +21,7 @@ export class CommonModule {
       providers: [
         { provide: HttpMetrics, useValue: metrics },
         IdempotencyRepository,
+        CommonJobs,
         RateLimiter,
         {
           provide: FIELD_ENCRYPTION,

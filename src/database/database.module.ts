@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { Database } from './database';
+import { Locks } from './locks';
 import { runMigrations } from './migrator';
 
 /** Applies pending migrations while the app starts (MIGRATIONS_RUN, on by default), before it listens. */
@@ -33,6 +35,7 @@ class MigrationsOnBoot implements OnModuleInit {
       }),
     }),
   ],
-  providers: [MigrationsOnBoot],
+  providers: [MigrationsOnBoot, Database, Locks],
+  exports: [Database, Locks],
 })
 export class DatabaseModule {}

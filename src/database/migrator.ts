@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { withSessionLock } from './advisory-lock';
 
 const MIGRATION_LOCK = 'casefile:migrations';
 
@@ -10,13 +11,10 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
-    try {
+    return await withSessionLock(runner, MIGRATION_LOCK, async () => {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       return applied.map((m) => m.name);
-    } finally {
-      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]);
-    }
+    });
   } finally {
     await runner.release();
   }

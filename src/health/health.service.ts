@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { HealthRepository } from './health.repository';
 
 export interface Readiness {
   ready: boolean;
@@ -10,17 +10,17 @@ const READY_TIMEOUT_MS = 2_000;
 
 @Injectable()
 export class HealthService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: HealthRepository) {}
 
   /** PostgreSQL answers, within a short bound, and every migration the code knows is applied. */
   async readiness(): Promise<Readiness> {
-    const expected = this.dataSource.migrations.map((m) => m.name ?? m.constructor.name);
+    const expected = this.repository.knownMigrations();
     try {
       const rows = await Promise.race([
-        this.dataSource.query<{ name: string }[]>('SELECT name FROM migrations'),
+        this.repository.appliedMigrations(),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('readiness timeout')), READY_TIMEOUT_MS).unref()),
       ]);
-      const applied = new Set(rows.map((r) => r.name));
+      const applied = rows;
       const pending = expected.some((name) => !applied.has(name));
       return { ready: !pending, checks: { database: 'up', migrations: pending ? 'pending' : 'applied' } };
     } catch {

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { NotFoundError, RuleViolationError } from '../common/errors/domain.error';
-import { decodeCursor, Page, toPage } from '../common/pagination/keyset';
+import { Page, paginate } from '../common/pagination/keyset';
 import { Principal, RequestContext } from '../access/request-context';
 import { newId } from '../database/ids';
-import { CreateIntegrationDto, IntegrationListQueryDto, IntegrationResponseDto, IntegrationWithKeyResponseDto } from './dto/integration.dto';
-import { IntegrationEntity } from './integration.entity';
+import { CreateIntegrationDto, IntegrationListQueryDto, IntegrationResponseDto, IntegrationWithKeyResponseDto, toIntegrationResponse } from './dto/integration.dto';
+import './integrations.audit';
 import { IntegrationsRepository } from './integrations.repository';
 
 const PREFIX_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -21,20 +21,6 @@ function newKey(): { prefix: string; key: string; hash: string } {
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-export function toIntegrationResponse(i: IntegrationEntity): IntegrationResponseDto {
-  return {
-    id: i.id,
-    name: i.name,
-    keyPrefix: i.keyPrefix,
-    status: i.revokedAt ? 'revoked' : 'active',
-    createdAt: i.createdAt.toISOString(),
-    rotatedAt: i.rotatedAt?.toISOString() ?? null,
-    revokedAt: i.revokedAt?.toISOString() ?? null,
-    lastUsedAt: i.lastUsedAt?.toISOString() ?? null,
-    version: i.version,
-  };
-}
-
 /** Tip-intake integrations and their API keys (shown once; kept as prefix + SHA-256). */
 @Injectable()
 export class IntegrationsService {
@@ -45,17 +31,16 @@ export class IntegrationsService {
 
   async create(ctx: RequestContext, dto: CreateIntegrationDto): Promise<IntegrationWithKeyResponseDto> {
     const { prefix, key, hash } = newKey();
-    return this.audit.transaction(ctx, { action: 'integration.create', resourceType: 'integration' }, async (tx, audit) => {
-      const saved = await this.integrations.save(tx, Object.assign(new IntegrationEntity(), { id: newId(), name: dto.name, keyPrefix: prefix, keyHash: hash, createdBy: ctx.principal?.id ?? null }));
-      audit.record({ action: 'integration.create', resourceType: 'integration', resourceId: saved.id, before: null, after: { name: saved.name, keyPrefix: saved.keyPrefix } });
-      return { ...toIntegrationResponse(saved), apiKey: key };
+    const id = newId();
+    return this.audit.transaction(ctx, { action: 'integration.create', resourceType: 'integration', resourceId: id }, async (tx, change) => {
+      change.set({ before: null, after: { name: dto.name, keyPrefix: prefix } });
+      const created = await this.integrations.insert(tx, { id, name: dto.name, keyPrefix: prefix, keyHash: hash, createdBy: ctx.principal?.id ?? null });
+      return { ...toIntegrationResponse(created), apiKey: key };
     });
   }
 
   async list(query: IntegrationListQueryDto): Promise<Page<IntegrationResponseDto>> {
-    const after = decodeCursor(query.cursor, ['string'])?.[0] as string | undefined;
-    const rows = await this.integrations.list(after, query.limit + 1);
-    return toPage(rows, query.limit, (i) => [i.id], toIntegrationResponse);
+    return paginate(query, ['string'], (after, take) => this.integrations.list(after?.[0] as string | undefined, take), (i) => [i.id], toIntegrationResponse);
   }
 
   async get(id: string): Promise<IntegrationResponseDto> {
@@ -67,27 +52,21 @@ export class IntegrationsService {
   /** A new key; the old one stops working at once. */
   async rotate(ctx: RequestContext, id: string): Promise<IntegrationWithKeyResponseDto> {
     const { prefix, key, hash } = newKey();
-    return this.audit.transaction(ctx, { action: 'integration.rotate', resourceType: 'integration', resourceId: id }, async (tx, audit) => {
-      const found = await this.integrations.findByIdForUpdate(tx, id);
+    return this.audit.transaction(ctx, { action: 'integration.rotate', resourceType: 'integration', resourceId: id }, async (tx, change) => {
+      const found = await this.integrations.lock(tx, id);
       if (!found) throw new NotFoundError('integration', id);
       if (found.revokedAt) throw new RuleViolationError('integration-revoked', 'A revoked integration cannot get a new key: create a new integration');
-      const before = { keyPrefix: found.keyPrefix };
-      Object.assign(found, { keyPrefix: prefix, keyHash: hash, rotatedAt: new Date() });
-      const saved = await this.integrations.save(tx, found);
-      audit.record({ action: 'integration.rotate', resourceType: 'integration', resourceId: id, before, after: { keyPrefix: prefix } });
-      return { ...toIntegrationResponse(saved), apiKey: key };
+      change.set({ before: { keyPrefix: found.keyPrefix }, after: { keyPrefix: prefix } });
+      return { ...toIntegrationResponse(await this.integrations.replaceKey(tx, id, prefix, hash)), apiKey: key };
     });
   }
 
   async revoke(ctx: RequestContext, id: string): Promise<IntegrationResponseDto> {
-    return this.audit.transaction(ctx, { action: 'integration.revoke', resourceType: 'integration', resourceId: id }, async (tx, audit) => {
-      const found = await this.integrations.findByIdForUpdate(tx, id);
+    return this.audit.transaction(ctx, { action: 'integration.revoke', resourceType: 'integration', resourceId: id }, async (tx, change) => {
+      const found = await this.integrations.lock(tx, id);
       if (!found) throw new NotFoundError('integration', id);
-      const before = { revokedAt: found.revokedAt };
-      found.revokedAt ??= new Date();
-      const saved = await this.integrations.save(tx, found);
-      audit.record({ action: 'integration.revoke', resourceType: 'integration', resourceId: id, before, after: { revokedAt: saved.revokedAt } });
-      return toIntegrationResponse(saved);
+      change.set({ before: { revokedAt: found.revokedAt }, after: { revokedAt: found.revokedAt ?? new Date() } });
+      return toIntegrationResponse(await this.integrations.revoke(tx, id));
     });
   }
 

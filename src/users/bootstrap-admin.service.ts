@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { AuditTrail, SYSTEM_CONTEXT } from '../audit/audit-trail.service';
 import { AppConfig } from '../config/app-config';
 import { newId } from '../database/ids';
+import { Locks } from '../database/locks';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-policy';
-import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 const BOOTSTRAP_LOCK = 'casefile:bootstrap-admin';
@@ -23,6 +23,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditTrail,
+    private readonly locks: Locks,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -32,18 +33,17 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     if (weakness) throw new Error(`BOOTSTRAP_ADMIN_PASSWORD is refused: it ${weakness}`);
     const password = given ?? randomBytes(18).toString('base64url');
     const passwordHash = await this.hasher.hash(password);
-    const created = await this.audit
-      .transaction(SYSTEM_CONTEXT, { action: 'user.bootstrap', resourceType: 'user' }, async (tx, audit) => {
-        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [BOOTSTRAP_LOCK]);
-        if ((await this.users.count(tx)) > 0) {
-          audit.record({ action: 'user.bootstrap.skipped', resourceType: 'user', details: { reason: 'users exist' } });
-          return false;
-        }
-        const admin = Object.assign(new UserEntity(), { id: newId(), username: 'admin', displayName: 'Administrator', passwordHash, roles: ['admin'] });
-        await this.users.insert(tx, admin);
-        audit.record({ action: 'user.bootstrap', resourceType: 'user', resourceId: admin.id, before: null, after: { username: 'admin', roles: ['admin'] } });
-        return true;
-      });
+    const id = newId();
+    const created = await this.audit.transaction(SYSTEM_CONTEXT, { action: 'user.bootstrap', resourceType: 'user' }, async (tx, change) => {
+      await this.locks.lock(tx, BOOTSTRAP_LOCK);
+      if ((await this.users.count(tx)) > 0) {
+        change.set({ action: 'user.bootstrap.skipped', details: { reason: 'users exist' } });
+        return false;
+      }
+      change.set({ resourceId: id, before: null, after: { username: 'admin', roles: ['admin'] } });
+      await this.users.insert(tx, { id, username: 'admin', displayName: 'Administrator', passwordHash, roles: ['admin'] });
+      return true;
+    });
     if (!created) return;
     if (given) {
       this.logger.log('created the first account "admin" with BOOTSTRAP_ADMIN_PASSWORD');

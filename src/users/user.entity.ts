@@ -29,6 +29,10 @@ export class UserEntity {
   @Column({ type: 'text', nullable: true })
   disabledReason!: string | null;
 
+  /** Sessions that began before this moment are over for good (set when the account is disabled). */
+  @Column({ type: 'timestamptz', nullable: true })
+  sessionsValidFrom!: Date | null;
+
   @Column({ type: 'int', default: 0 })
   failedLoginCount!: number;
 

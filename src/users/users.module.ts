@@ -3,11 +3,13 @@ import { BootstrapAdminService } from './bootstrap-admin.service';
 import { PasswordHasher } from './password-hasher';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
+import { UsersJobs } from './users.jobs';
 import { UsersService } from './users.service';
+import { UserCredentialsService } from './user-credentials.service';
 
 @Module({
   controllers: [UsersController],
-  providers: [UsersRepository, UsersService, PasswordHasher, BootstrapAdminService],
-  exports: [UsersRepository, UsersService, PasswordHasher],
+  providers: [UsersRepository, UsersService, UserCredentialsService, PasswordHasher, BootstrapAdminService, UsersJobs],
+  exports: [UsersService, UserCredentialsService, PasswordHasher],
 })
 export class UsersModule {}

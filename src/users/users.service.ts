@@ -1,40 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, QueryFailedError } from 'typeorm';
-import { AuditRecorder, AuditTrail } from '../audit/audit-trail.service';
-import { assertVersion } from '../common/concurrency/if-match';
-import { decodeCursor, Page, toPage } from '../common/pagination/keyset';
 import { RequestContext } from '../access/request-context';
+import { AuditChange, AuditTrail } from '../audit/audit-trail.service';
+import { assertVersion } from '../common/concurrency/if-match';
+import { paginate, Page } from '../common/pagination/keyset';
+import type { Tx } from '../database/database';
 import { newId } from '../database/ids';
-import { CreateUserDto, UpdateUserDto, UserListQueryDto, UserResponseDto } from './dto/user.dto';
+import { CreateUserDto, toUserResponse, UpdateUserDto, UserListQueryDto, UserResponseDto } from './dto/user.dto';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-policy';
-import { UserEntity } from './user.entity';
-import { SelfLockoutError, UsernameTakenError, UserNotFoundError, WeakPasswordError } from './users.errors';
-import { UsersRepository } from './users.repository';
+import './users.audit';
+import { SelfLockoutError, UserNotFoundError, WeakPasswordError } from './users.errors';
+import { UserAccount, UserPatch, UsersRepository } from './users.repository';
 
-export function toUserResponse(user: UserEntity): UserResponseDto {
-  const locked = user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now();
-  return {
-    id: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    roles: user.roles,
-    status: user.disabledAt ? 'disabled' : locked ? 'locked' : 'active',
-    disabledAt: user.disabledAt?.toISOString() ?? null,
-    lockedUntil: locked ? user.lockedUntil!.toISOString() : null,
-    mfaEnabled: user.totpEnabledAt !== null,
-    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
-    createdAt: user.createdAt.toISOString(),
-    version: user.version,
-  };
-}
+export type { UserAccount, UserCredentials } from './users.repository';
 
 /** What the audit trail records of a user (never the hash or a secret: the redaction list also guards). */
-function auditView(user: UserEntity): Record<string, unknown> {
+function auditView(user: Pick<UserAccount, 'username' | 'displayName' | 'roles' | 'disabledAt' | 'lockedUntil'>): Record<string, unknown> {
   return { username: user.username, displayName: user.displayName, roles: user.roles, disabledAt: user.disabledAt, lockedUntil: user.lockedUntil };
 }
-
-const isUniqueViolation = (e: unknown): boolean => e instanceof QueryFailedError && (e as QueryFailedError & { driverError?: { code?: string } }).driverError?.code === '23505';
 
 /** Staff accounts, managed by admins. */
 @Injectable()
@@ -53,27 +36,19 @@ export class UsersService {
   async create(ctx: RequestContext, dto: CreateUserDto): Promise<UserResponseDto> {
     this.assertPasswordAcceptable(dto.password, dto.username);
     const passwordHash = await this.hasher.hash(dto.password);
-    try {
-      return await this.audit.transaction(ctx, { action: 'user.create', resourceType: 'user' }, async (tx, audit) => {
-        const user = Object.assign(new UserEntity(), { id: newId(), username: dto.username, displayName: dto.displayName, passwordHash, roles: dto.roles });
-        const saved = await this.users.insert(tx, user);
-        audit.record({ action: 'user.create', resourceType: 'user', resourceId: saved.id, before: null, after: auditView(saved) });
-        return toUserResponse(saved);
-      });
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new UsernameTakenError(dto.username);
-      throw e;
-    }
+    const id = newId();
+    return this.audit.transaction(ctx, { action: 'user.create', resourceType: 'user', resourceId: id }, async (tx, change) => {
+      change.set({ before: null, after: auditView({ username: dto.username, displayName: dto.displayName, roles: dto.roles, disabledAt: null, lockedUntil: null }) });
+      return toUserResponse(await this.users.insert(tx, { id, username: dto.username, displayName: dto.displayName, passwordHash, roles: dto.roles }));
+    });
   }
 
   async list(query: UserListQueryDto): Promise<Page<UserResponseDto>> {
-    const after = decodeCursor(query.cursor, ['string'])?.[0] as string | undefined;
-    const rows = await this.users.list(after, query.limit + 1);
-    return toPage(rows, query.limit, (u) => [u.username], toUserResponse);
+    return paginate(query, ['string'], (after, take) => this.users.list(after?.[0] as string | undefined, take), (u) => [u.username], toUserResponse);
   }
 
   async get(id: string): Promise<UserResponseDto> {
-    const user = await this.users.findById(id);
+    const user = await this.users.findAccount(id);
     if (!user) throw new UserNotFoundError(id);
     return toUserResponse(user);
   }
@@ -82,52 +57,51 @@ export class UsersService {
     return this.change(ctx, id, 'user.update', (user) => {
       assertVersion(expectedVersion, user.version);
       if (dto.roles && id === ctx.principal?.id && user.roles.includes('admin') && !dto.roles.includes('admin')) throw new SelfLockoutError('remove the admin role from');
-      if (dto.displayName !== undefined) user.displayName = dto.displayName;
-      if (dto.roles !== undefined) user.roles = dto.roles;
+      return { displayName: dto.displayName, roles: dto.roles };
     });
   }
 
   async disable(ctx: RequestContext, id: string, reason?: string): Promise<UserResponseDto> {
     if (id === ctx.principal?.id) throw new SelfLockoutError('disable');
-    return this.change(ctx, id, 'user.disable', (user) => {
-      user.disabledAt ??= new Date();
-      user.disabledReason = reason ?? 'disabled by an admin';
-    });
+    return this.change(ctx, id, 'user.disable', (user) => ({ disabledAt: user.disabledAt ?? new Date(), disabledReason: reason ?? 'disabled by an admin', endSessions: true }));
   }
 
   async enable(ctx: RequestContext, id: string): Promise<UserResponseDto> {
-    return this.change(ctx, id, 'user.enable', (user) => {
-      user.disabledAt = null;
-      user.disabledReason = null;
-      user.lastSeenAt = new Date(); // a fresh start for the inactivity job
-    });
+    // lastSeenAt: a fresh start for the inactivity job.
+    return this.change(ctx, id, 'user.enable', () => ({ disabledAt: null, disabledReason: null, lastSeenAt: new Date() }));
   }
 
   async unlock(ctx: RequestContext, id: string): Promise<UserResponseDto> {
-    return this.change(ctx, id, 'user.unlock', (user) => {
-      user.lockedUntil = null;
-      user.failedLoginCount = 0;
-    });
+    return this.change(ctx, id, 'user.unlock', () => ({ lockedUntil: null, failedLoginCount: 0 }));
   }
 
-  /** Disables a user in the caller's transaction (the inactivity job). */
-  async disableInTransaction(tx: EntityManager, audit: AuditRecorder, user: UserEntity, reason: string): Promise<void> {
-    const before = auditView(user);
-    user.disabledAt = new Date();
-    user.disabledReason = reason;
-    await this.users.save(tx, user);
-    audit.record({ action: 'user.disable', resourceType: 'user', resourceId: user.id, before, after: auditView(user), details: { reason } });
+  /**
+   * The inactivity job: disables every enabled account not seen for `days`, each with its own record, in
+   * the caller's transaction. Returns their ids.
+   */
+  async disableInactive(tx: Tx, change: AuditChange, days: number): Promise<string[]> {
+    const inactive = await this.users.lockInactive(tx, days);
+    const reason = `unused for ${days} days`;
+    for (const user of inactive) {
+      const patch: UserPatch = { disabledAt: new Date(), disabledReason: reason, endSessions: true };
+      change.add({ action: 'user.disable', resourceType: 'user', resourceId: user.id, before: auditView(user), after: auditView({ ...user, ...patch }), details: { reason } });
+      await this.users.update(tx, user.id, patch);
+    }
+    return inactive.map((u) => u.id);
   }
 
-  private async change(ctx: RequestContext, id: string, action: string, mutate: (user: UserEntity) => void): Promise<UserResponseDto> {
-    return this.audit.transaction(ctx, { action, resourceType: 'user', resourceId: id }, async (tx, audit) => {
-      const user = await this.users.findByIdForUpdate(tx, id);
+  /** One audited change of one account: read under lock, patch, write with its record. */
+  private async change(ctx: RequestContext, id: string, action: 'user.update' | 'user.disable' | 'user.enable' | 'user.unlock', patchOf: (user: UserAccount) => UserPatch): Promise<UserResponseDto> {
+    return this.audit.transaction(ctx, { action, resourceType: 'user', resourceId: id }, async (tx, change) => {
+      const user = await this.users.lockAccount(tx, id);
       if (!user) throw new UserNotFoundError(id);
-      const before = auditView(user);
-      mutate(user);
-      const saved = await this.users.save(tx, user);
-      audit.record({ action, resourceType: 'user', resourceId: id, before, after: auditView(saved) });
-      return toUserResponse(saved);
+      const patch = patchOf(user);
+      change.set({ before: auditView(user), after: auditView({ ...user, ...withoutUndefined(patch) }) });
+      return toUserResponse(await this.users.update(tx, id, patch));
     });
   }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

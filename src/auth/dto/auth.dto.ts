@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ROLES } from '../../access/permissions';
 import type { Role } from '../../access/request-context';
 
@@ -37,6 +37,29 @@ export class MfaVerifyDto {
 
 export class MfaConfirmDto {
   @ApiProperty({ example: '492039' })
+  @Matches(/^\d{6}$/, { message: 'code must be the 6 digits shown by the authenticator app' })
+  code!: string;
+}
+
+export class MfaEnrolDto {
+  @ApiProperty({ description: 'The account password: an access token alone never changes a factor', maxLength: 256 })
+  @IsString()
+  @MaxLength(256)
+  password!: string;
+
+  @ApiPropertyOptional({ example: '492039', description: 'A current code of the enrolled factor: required to replace one', pattern: '^\\d{6}$' })
+  @IsOptional()
+  @Matches(/^\d{6}$/, { message: 'code must be the 6 digits shown by the authenticator app' })
+  code?: string;
+}
+
+export class MfaRemoveDto {
+  @ApiProperty({ description: 'The account password', maxLength: 256 })
+  @IsString()
+  @MaxLength(256)
+  password!: string;
+
+  @ApiProperty({ example: '492039', description: 'A current code of the enrolled factor', pattern: '^\\d{6}$' })
   @Matches(/^\d{6}$/, { message: 'code must be the 6 digits shown by the authenticator app' })
   code!: string;
 }

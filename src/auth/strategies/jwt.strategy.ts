@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { Principal } from '../../access/request-context';
 import { AppConfig } from '../../config/app-config';
-import { AuthService } from '../auth.service';
+import { SessionCheckService } from '../session-check.service';
 import { ACCESS_AUDIENCE, AccessClaims, JWT_ISSUER, jwtKey } from '../token.service';
 
 /**
@@ -14,7 +14,7 @@ import { ACCESS_AUDIENCE, AccessClaims, JWT_ISSUER, jwtKey } from '../token.serv
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(AppConfig) config: AppConfig,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionCheckService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -28,6 +28,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(claims: AccessClaims): Promise<Principal | false> {
     if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') return false;
-    return (await this.auth.principalForSession(claims.sub, claims.sid)) ?? false;
+    return (await this.sessions.principalFor(claims.sub, claims.sid)) ?? false;
   }
 }

@@ -3,8 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
 import { requestContextOf } from '../../access/request-context';
-import { UserEntity } from '../../users/user.entity';
-import { AuthService } from '../auth.service';
+import { AuthService, SignedInUser } from '../auth.service';
 
 /** passport-local: username and password from the (already validated) login body. */
 @Injectable()
@@ -13,7 +12,7 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
     super({ usernameField: 'username', passwordField: 'password', passReqToCallback: true, session: false });
   }
 
-  validate(request: FastifyRequest, username: string, password: string): Promise<UserEntity> {
+  validate(request: FastifyRequest, username: string, password: string): Promise<SignedInUser> {
     return this.auth.validateLogin(username, password, requestContextOf(request));
   }
 }

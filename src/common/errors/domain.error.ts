@@ -119,3 +119,14 @@ export class RateLimitedError extends DomainError {
     super(detail, { headers });
   }
 }
+
+/** The database is unreachable, the pool is exhausted, or a statement ran past its timeout: retry later. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code: string;
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  constructor(code: string, detail: string, retryAfterSeconds = 2) {
+    super(detail, { headers: { 'Retry-After': String(retryAfterSeconds) } });
+    this.code = code;
+  }
+}

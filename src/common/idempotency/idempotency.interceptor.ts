@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, Observable, of, switchMap, throwError } from 'rxjs';
 import { BadRequestError, ConflictError, RuleViolationError } from '../errors/domain.error';
+import type { Tx } from '../../database/database';
+import { IdempotencyScope } from './idempotency-scope';
 import { IdempotencyRepository } from './idempotency.repository';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -68,11 +70,34 @@ export class IdempotencyInterceptor implements NestInterceptor {
           void reply.status(claim.responseStatus).header('Idempotency-Replayed', 'true');
           return of(claim.responseBody);
         }
+        const scope = new RequestIdempotency(this.repository, principal, key, status);
+        request.idempotency = scope;
         return next.handle().pipe(
-          switchMap((body: unknown) => from(this.repository.complete(principal, key, status, body)).pipe(switchMap(() => of(body)))),
-          catchError((err: unknown) => from(this.repository.release(principal, key)).pipe(switchMap(() => throwError(() => err)))),
+          // The change transaction stored the response with the change; a route that changed nothing in one
+          // stores it now.
+          switchMap((body: unknown) => (scope.completed ? of(body) : from(this.repository.complete(principal, key, status, body)).pipe(switchMap(() => of(body))))),
+          // Once the change committed (with its response), a later failure keeps the key: the retry replays.
+          catchError((err: unknown) => (scope.completed ? throwError(() => err) : from(this.repository.release(principal, key)).pipe(switchMap(() => throwError(() => err))))),
         );
       }),
     );
+  }
+}
+
+/** The request's key, handed to its change transaction through the RequestContext. */
+class RequestIdempotency implements IdempotencyScope {
+  completed = false;
+
+  constructor(
+    private readonly repository: IdempotencyRepository,
+    private readonly principal: string,
+    private readonly key: string,
+    private readonly status: number,
+  ) {}
+
+  completeIn(tx: Tx, body: unknown): void {
+    if (this.completed) return;
+    this.repository.completeIn(tx, this.principal, this.key, this.status, body);
+    this.completed = true;
   }
 }

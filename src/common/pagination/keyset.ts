@@ -33,3 +33,21 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => (strin
   const last = pageRows[pageRows.length - 1];
   return { data: pageRows.map(map), nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }
+
+export type CursorShape = ('string' | 'number')[];
+
+/**
+ * One keyset page, the only place that knows the protocol: decodes the cursor (400 when it is not one of
+ * this list's), asks `fetch` for `limit + 1` rows after it, and makes the next cursor from the last row
+ * kept. `after` is undefined on the first page.
+ */
+export async function paginate<R, T>(
+  query: { limit: number; cursor?: string },
+  shape: CursorShape,
+  fetch: (after: (string | number)[] | undefined, take: number) => Promise<R[]>,
+  keyOf: (row: R) => (string | number)[],
+  map: (row: R) => T,
+): Promise<Page<T>> {
+  const rows = await fetch(decodeCursor(query.cursor, shape), query.limit + 1);
+  return toPage(rows, query.limit, keyOf, map);
+}

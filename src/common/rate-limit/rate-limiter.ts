@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database } from '../../database/database';
 import { RateLimitedError } from '../errors/domain.error';
 
 export interface RateLimitRule {
@@ -10,25 +10,31 @@ export interface RateLimitRule {
 }
 
 /**
- * Fixed-window rate limiting in PostgreSQL (one upsert per rule), so every replica shares the count.
- * Answers 429 problem+json with RateLimit-* and Retry-After headers when a rule is exceeded.
+ * Fixed-window rate limiting in PostgreSQL, so every replica shares the count: all the rules of a check
+ * in one upsert statement. Answers 429 problem+json with RateLimit-* and Retry-After headers when a rule is
+ * exceeded.
  */
 @Injectable()
 export class RateLimiter {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Database) {}
 
   async hit(rules: RateLimitRule[], what: string): Promise<void> {
+    if (rules.length === 0) return;
+    const rows = await this.database.query<{ bucket: string; hits: number; reset: number }>({
+      name: 'rate-limit-hit',
+      text: `INSERT INTO rate_limit_bucket (bucket, window_start, hits, expires_at)
+             SELECT r.bucket, w.start, 1, w.start + make_interval(secs => r.secs)
+               FROM unnest($1::text[], $2::int[]) AS r(bucket, secs)
+               CROSS JOIN LATERAL (SELECT to_timestamp(floor(extract(epoch FROM now()) / r.secs) * r.secs) AS start) w
+             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + 1
+             RETURNING bucket, hits, ceil(extract(epoch FROM expires_at - now()))::int AS reset`,
+      values: [rules.map((r) => r.bucket), rules.map((r) => r.windowSeconds)],
+    });
+    const byBucket = new Map(rows.map((r) => [r.bucket, r]));
     for (const rule of rules) {
-      const rows: { hits: number; reset: number }[] = await this.dataSource.query(
-        `INSERT INTO rate_limit_bucket (bucket, window_start, hits, expires_at)
-         VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) + make_interval(secs => $2))
-         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + 1
-         RETURNING hits, ceil(extract(epoch FROM expires_at - now()))::int AS reset`,
-        [rule.bucket, rule.windowSeconds],
-      );
-      const { hits, reset } = rows[0];
-      if (hits > rule.limit) {
-        const retryAfter = String(Math.max(1, reset));
+      const row = byBucket.get(rule.bucket);
+      if (row && row.hits > rule.limit) {
+        const retryAfter = String(Math.max(1, row.reset));
         throw new RateLimitedError(`Too many ${what}; try again in ${retryAfter} s`, {
           'RateLimit-Limit': String(rule.limit),
           'RateLimit-Remaining': '0',
@@ -40,6 +46,6 @@ export class RateLimiter {
   }
 
   async purgeExpired(): Promise<void> {
-    await this.dataSource.query('DELETE FROM rate_limit_bucket WHERE expires_at < now()');
+    await this.database.query({ text: 'DELETE FROM rate_limit_bucket WHERE expires_at < now()' });
   }
 }

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import type { IntegrationRecord } from '../integrations.repository';
 
 export class CreateIntegrationDto {
   @ApiProperty({ example: 'Rewards for Justice web form' })
@@ -28,9 +30,20 @@ export class IntegrationWithKeyResponseDto extends IntegrationResponseDto {
   @ApiProperty({ example: 'cfk_7QK2M4XPLD_Qm9v…', description: 'Shown once: store it now. Send it as X-API-Key.' }) apiKey!: string;
 }
 
-export class IntegrationPageDto {
-  @ApiProperty({ type: [IntegrationResponseDto] }) data!: IntegrationResponseDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+export const IntegrationPageDto = PageOf(IntegrationResponseDto);
+
+export function toIntegrationResponse(i: IntegrationRecord): IntegrationResponseDto {
+  return {
+    id: i.id,
+    name: i.name,
+    keyPrefix: i.keyPrefix,
+    status: i.revokedAt ? 'revoked' : 'active',
+    createdAt: i.createdAt.toISOString(),
+    rotatedAt: i.rotatedAt?.toISOString() ?? null,
+    revokedAt: i.revokedAt?.toISOString() ?? null,
+    lastUsedAt: i.lastUsedAt?.toISOString() ?? null,
+    version: i.version,
+  };
 }
 
 export class IntegrationWhoamiDto {

@@ -2,7 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Role } from '../../access/request-context';
 import { ROLES } from '../../access/permissions';
+import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import type { UserAccount } from '../users.repository';
 import { MAX_PASSWORD_LENGTH } from '../password-policy';
 
 export class CreateUserDto {
@@ -73,7 +75,21 @@ export class UserResponseDto {
   @ApiProperty({ example: 1 }) version!: number;
 }
 
-export class UserPageDto {
-  @ApiProperty({ type: [UserResponseDto] }) data!: UserResponseDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+export const UserPageDto = PageOf(UserResponseDto);
+
+export function toUserResponse(user: UserAccount): UserResponseDto {
+  const locked = user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now();
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    roles: user.roles,
+    status: user.disabledAt ? 'disabled' : locked ? 'locked' : 'active',
+    disabledAt: user.disabledAt?.toISOString() ?? null,
+    lockedUntil: locked ? user.lockedUntil!.toISOString() : null,
+    mfaEnabled: user.mfaEnabled,
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    createdAt: user.createdAt.toISOString(),
+    version: user.version,
+  };
 }

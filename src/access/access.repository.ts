@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Tx } from '../database/database';
+
+/**
+ * Need-to-know queries, one per resource type, each answering for a whole set of ids in one statement:
+ * `(user, ids) → the ids among them the user may see`. A new resource (evidence, tips, notes) adds its own
+ * method here and a case in AccessService.visible(), touching no other.
+ */
+@Injectable()
+export class AccessRepository {
+  constructor(private readonly database: Database) {}
+
+  /** Cases among `caseIds` that `userId` is a member of. */
+  async caseMemberships(userId: string, caseIds: readonly string[], tx?: Tx): Promise<Set<string>> {
+    const rows = await this.database.query<{ case_id: string }>(
+      { name: 'access-case-members', text: 'SELECT case_id FROM case_member WHERE user_id = $1 AND case_id = ANY($2::uuid[])', values: [userId, caseIds] },
+      tx,
+    );
+    return new Set(rows.map((r) => r.case_id));
+  }
+}

@@ -1,0 +1,20 @@
+declare module '../audit/audit-actions' {
+  interface AuditActions {
+    /** A request refused by the global guard (no or bad credentials, missing permission). */
+    'access.denied': true;
+    'auth.login.success': true;
+    'auth.login.failed': true;
+    'auth.login.mfa_challenge': true;
+    'auth.lockout': true;
+    'auth.mfa.failed': true;
+    'auth.mfa.enrol': true;
+    'auth.mfa.confirm': true;
+    'auth.mfa.remove': true;
+    'auth.refresh': true;
+    'auth.refresh.failed': true;
+    'auth.refresh.reuse': true;
+    'auth.logout': true;
+    'auth.password.change': true;
+  }
+}
+export {};

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { DataSource } from 'typeorm';
+import { TRY_XACT_LOCK_SQL, XACT_LOCK_SQL } from './advisory-lock';
+import { ConstraintErrors, translateDatabaseError } from './database-errors';
+import { pgPool } from './pg-pool';
+
+declare const TX_BRAND: unique symbol;
+
+/**
+ * A transaction in progress. Opaque: services pass it from the audit seam to repositories, and only
+ * repositories (through `Database`) run statements in it. Every repository method that takes part in a
+ * transaction takes it as its first parameter: `method(tx: Tx, …)`.
+ */
+export interface Tx {
+  readonly [TX_BRAND]: true;
+}
+
+/** One SQL statement. A `name` makes it a prepared statement, parsed and planned once per connection. */
+export interface Statement {
+  name?: string;
+  text: string;
+  values?: unknown[];
+  /** Constraint name → domain error, for the violations this statement can meet. */
+  constraints?: ConstraintErrors;
+}
+
+/**
+ * A statement that rides along with the next write of the transaction as a data-modifying CTE (the audit
+ * record of a change, the idempotent response of a request), so the change and what goes with it reach
+ * PostgreSQL in one round trip. `text` receives the number of the first parameter it may use.
+ */
+export interface Attachment {
+  /** Stable per shape, for the prepared statement's name. */
+  shape: string;
+  text: (firstParam: number) => string;
+  /** Read when the statement is sent, so what it carries can still be amended until then. */
+  values: () => unknown[];
+}
+
+interface TxState {
+  client: PoolClient;
+  attachments: Attachment[];
+}
+
+const states = new WeakMap<Tx, TxState>();
+
+function stateOf(tx: Tx): TxState {
+  const state = states.get(tx);
+  if (!state) throw new Error('This transaction has ended');
+  return state;
+}
+
+/**
+ * The one door to PostgreSQL for repositories: statements on the pool or in a transaction, the
+ * transaction itself, piggy-backed statements, and database errors turned into domain errors. Only
+ * repositories and the `database/` and `audit/` plumbing inject it (an ESLint rule keeps it, `DataSource`
+ * and `EntityManager` out of services and controllers).
+ */
+@Injectable()
+export class Database {
+  private readonly pool: Pool;
+
+  constructor(dataSource: DataSource) {
+    this.pool = pgPool(dataSource);
+  }
+
+  /** Runs `work` in one transaction on one pooled connection: BEGIN, the work, what is still attached, COMMIT. */
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    const tx = {} as Tx;
+    states.set(tx, { client, attachments: [] });
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await this.flush(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw translateDatabaseError(error);
+    } finally {
+      states.delete(tx);
+      client.release(broken ? true : undefined);
+    }
+  }
+
+  /** Rows of a statement, in `tx` when given, else on the pool (its own implicit transaction). */
+  async query<R extends QueryResultRow>(statement: Statement, tx?: Tx): Promise<R[]> {
+    try {
+      const runner = tx ? stateOf(tx).client : this.pool;
+      const result = await runner.query<R>({ name: statement.name, text: statement.text, values: statement.values });
+      return result.rows;
+    } catch (error) {
+      throw translateDatabaseError(error, statement.constraints);
+    }
+  }
+
+  /**
+   * A write (`INSERT|UPDATE|DELETE … RETURNING …`) in `tx`, carrying every attachment queued so far as
+   * data-modifying CTEs of the same statement: `WITH a0 AS (…), a1 AS (…) <write>` (merged into the write's
+   * own WITH list when it has one). Atomic like any statement, one round trip, triggers fire as usual.
+   */
+  async write<R extends QueryResultRow>(tx: Tx, statement: Statement): Promise<R[]> {
+    const state = stateOf(tx);
+    if (state.attachments.length === 0) return this.query<R>(statement, tx);
+    const attachments = state.attachments.splice(0);
+    const values = [...(statement.values ?? [])];
+    const ctes = attachments.map((a, i) => {
+      const text = a.text(values.length + 1);
+      values.push(...a.values());
+      return `a${i} AS (${text})`;
+    });
+    const own = /^\s*WITH\s+/i.exec(statement.text);
+    const text = own ? `WITH ${ctes.join(', ')}, ${statement.text.slice(own[0].length)}` : `WITH ${ctes.join(', ')} ${statement.text}`;
+    const name = statement.name ? `${statement.name}+${attachments.map((a) => a.shape).join('+')}` : undefined;
+    return this.query<R>({ name, text, values, constraints: statement.constraints }, tx);
+  }
+
+  /** Queues a statement to ride along with the next write of `tx` (or to run before COMMIT). */
+  attach(tx: Tx, attachment: Attachment): void {
+    stateOf(tx).attachments.push(attachment);
+  }
+
+  /** Runs what is still attached, as one statement. */
+  private async flush(tx: Tx): Promise<void> {
+    const attachments = stateOf(tx).attachments.splice(0);
+    if (attachments.length === 0) return;
+    if (attachments.length === 1) {
+      const [a] = attachments;
+      await this.query({ name: `attach:${a.shape}`, text: a.text(1), values: a.values() }, tx);
+      return;
+    }
+    const values: unknown[] = [];
+    const ctes = attachments.map((a, i) => {
+      const text = a.text(values.length + 1);
+      values.push(...a.values());
+      return `a${i} AS (${text})`;
+    });
+    await this.query({ name: `attach:${attachments.map((a) => a.shape).join('+')}`, text: `WITH ${ctes.join(', ')} SELECT 1`, values }, tx);
+  }
+
+  /**
+   * Takes a transaction-level advisory lock if it is free; false when another session holds it. The one
+   * way a job or a start-up step makes sure it runs on one replica at a time.
+   */
+  async tryLock(tx: Tx, name: string): Promise<boolean> {
+    const [row] = await this.query<{ locked: boolean }>({ name: 'advisory-try-xact-lock', text: TRY_XACT_LOCK_SQL, values: [name] }, tx);
+    return row?.locked === true;
+  }
+
+  /** Waits for a transaction-level advisory lock (released at COMMIT or ROLLBACK). */
+  async lock(tx: Tx, name: string): Promise<void> {
+    await this.query({ name: 'advisory-xact-lock', text: XACT_LOCK_SQL, values: [name] }, tx);
+  }
+
+  /** A pooled connection of its own, for what is not a statement (COPY streams). Repositories only. */
+  async withConnection<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  private async connect(): Promise<PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw translateDatabaseError(error);
+    }
+  }
+}
