@@ -214,3 +214,67 @@ describe('authentication with MFA_REQUIRED and tight login rate limits', () => {
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
+
+describe('sign-in hardening (what an attack run found)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const nextCode = (secret: string, steps = 1): string => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + 30 * steps });
+
+  it('never replaces or removes a second factor with an access token alone: password and a current code, then other sessions end', async () => {
+    const user = await signedIn(t, ['investigator']);
+    const other = await login(t, user.username, user.password);
+    await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).send({}).expect(400);
+    const wrong = await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).send({ password: 'not-the-password-at-all' }).expect(422);
+    expect(wrong.body.errors).toEqual([{ field: 'password', message: 'is not correct' }]);
+    const first = (await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).send({ password: user.password }).expect(200)).body as { secret: string };
+    await t.http().post('/api/v1/auth/mfa/confirm').set('Authorization', user.auth).send({ code: generateSync({ secret: first.secret }) }).expect(204);
+    // A first factor ends no session; the other session still works.
+    await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${other.accessToken}`).expect(200);
+
+    // Replacing it: the password alone is not enough.
+    const noCode = await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).send({ password: user.password }).expect(422);
+    expect(noCode.body.errors).toEqual([{ field: 'code', message: 'is required' }]);
+    const second = (await t.http().post('/api/v1/auth/mfa/enrol').set('Authorization', user.auth).send({ password: user.password, code: nextCode(first.secret) }).expect(200)).body as { secret: string };
+    await t.http().post('/api/v1/auth/mfa/confirm').set('Authorization', user.auth).send({ code: generateSync({ secret: second.secret }) }).expect(204);
+    await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${other.accessToken}`).expect(401);
+    await t.http().get('/api/v1/auth/me').set('Authorization', user.auth).expect(200);
+
+    // Removing it: password and a current code of the factor in use.
+    await t.http().post('/api/v1/auth/mfa/remove').set('Authorization', user.auth).send({ password: user.password, code: '000000' }).expect(422);
+    await t.http().post('/api/v1/auth/mfa/remove').set('Authorization', user.auth).send({ password: user.password, code: nextCode(second.secret) }).expect(204);
+    const [row] = await t.dataSource.query<{ totp_secret: string | null }[]>('SELECT totp_secret FROM app_user WHERE id = $1', [user.id]);
+    expect(row.totp_secret).toBeNull();
+    expect((await auditRecords(t, { action: 'auth.mfa.enrol', actorId: user.id })).map((r) => r.outcome)).toEqual(['denied', 'success', 'denied', 'success']);
+  });
+
+  it('ends every session for good when an account is disabled: enabling it again revives no token', async () => {
+    const admin = await adminAuth(t);
+    const user = await signedIn(t, ['analyst']);
+    await t.http().post(`/api/v1/users/${user.id}/disable`).set('Authorization', admin).send({}).expect(200);
+    await t.http().post(`/api/v1/users/${user.id}/enable`).set('Authorization', admin).expect(200);
+    await t.http().get('/api/v1/auth/me').set('Authorization', user.auth).expect(401);
+    await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
+    const fresh = await login(t, user.username, user.password);
+    await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${fresh.accessToken}`).expect(200);
+  });
+
+  it('counts wrong current passwords toward the lockout and rate-limits them', async () => {
+    const user = await signedIn(t, ['analyst']);
+    const statuses: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const res = await t.http().post('/api/v1/auth/password').set('Authorization', user.auth).send({ currentPassword: `wrong-guess-number-${i}`, newPassword: 'violet-harbour-lantern-42' });
+      statuses.push(res.status);
+    }
+    // Five wrong guesses lock the account; the next ones are refused as locked; past ten in the window, 429.
+    expect(statuses).toEqual([...Array(10).fill(422), ...Array(5).fill(429)]);
+    // Five wrong passwords locked the account: the right password no longer signs in.
+    await t.http().post('/api/v1/auth/login').send({ username: user.username, password: user.password }).expect(401);
+    expect(await auditRecords(t, { action: 'auth.lockout', resourceId: user.id })).toHaveLength(1);
+  });
+});

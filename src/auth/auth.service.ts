@@ -20,8 +20,11 @@ import { totp } from './totp';
 /** Wrong second-factor codes allowed per user in MFA_WINDOW_SECONDS (6 digits must not be brute-forced). */
 export const MFA_ATTEMPTS = 5;
 export const MFA_WINDOW_SECONDS = 300;
-/** Password confirmations (password change, factor change) allowed per user per window. */
-export const PASSWORD_CHECKS = 5;
+/**
+ * Password confirmations (password change, factor change) allowed per user per window, right or wrong;
+ * five wrong ones in a row also lock the account, as failed sign-ins do.
+ */
+export const PASSWORD_CHECKS = 10;
 export const PASSWORD_CHECK_WINDOW_SECONDS = 900;
 
 /** The signed-in user, as sign-in knows it after a good password. */
