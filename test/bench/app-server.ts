@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_AUDIT === 'off') {
     const repository = app.get(AuditRepository);
     repository.insert = async () => undefined;
+    repository.attach = () => undefined;
   }
   await app.listen({ port: config.port, host: config.host });
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -1,4 +1,5 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 
 /**
@@ -20,33 +21,89 @@ function send(res: ServerResponse, status: number, payload: unknown): void {
   res.end(text);
 }
 
+const SESSION_SQL = `SELECT u.id AS "userId", u.username::text AS username, u.display_name AS "displayName", u.roles, (u.totp_enabled_at IS NOT NULL) AS "mfaEnrolled",
+        (s.last_used_at < now() - interval '60 seconds') AS stale
+   FROM auth_session s JOIN app_user u ON u.id = s.user_id
+  WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND s.last_used_at > now() - make_interval(mins => 30)
+    AND u.disabled_at IS NULL AND (u.sessions_valid_from IS NULL OR s.created_at > u.sessions_valid_from)`;
+
+const CLAIM_SQL = `WITH claimed AS (
+    INSERT INTO idempotency_key (principal, key, request_hash, state, locked_until, expires_at)
+    VALUES ($1, $2, $3, 'in_flight', now() + make_interval(secs => $4), now() + make_interval(hours => $5))
+    ON CONFLICT (principal, key) DO NOTHING RETURNING 1)
+  SELECT EXISTS (SELECT 1 FROM claimed) AS claimed`;
+
+const AUDIT_COLUMNS = 'actor_kind, actor_id, actor_roles, action, resource_type, resource_id, case_id, outcome, request_id, source_ip, user_agent, changes, details';
+const INSERT_SQL = `WITH a0 AS (INSERT INTO audit_event (${AUDIT_COLUMNS}) VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18))
+  INSERT INTO integration (id, name, key_prefix, key_hash, created_by) VALUES ($1, $2, $3, $4, $5)
+  RETURNING id, name, key_prefix, created_at, rotated_at, revoked_at, last_used_at, version`;
+
+const fieldKey = randomBytes(32);
+
+async function session(req: IncomingMessage): Promise<{ userId: string } | undefined> {
+  const { rows } = await pool.query<{ userId: string }>({ name: 'session', text: SESSION_SQL, values: [String(req.headers['x-session-id']), String(req.headers['x-user-id'])] });
+  return rows[0];
+}
+
+async function auditedInsert(name: string, userId: string, req: IncomingMessage, keyed?: { principal: string; key: string }): Promise<unknown> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const id = randomUUID();
+    const prefix = `cfk_${randomBytes(5).toString('hex').toUpperCase()}`;
+    const apiKey = `${prefix}_${randomBytes(32).toString('base64url')}`;
+    const { rows } = await client.query({
+      name: 'insert',
+      text: INSERT_SQL,
+      values: [id, name, prefix, createHash('sha256').update(apiKey).digest('hex'), userId, 'user', userId, ['admin'], 'integration.create', 'integration', id, null, 'success', 'raw', '127.0.0.1', req.headers['user-agent'] ?? null, JSON.stringify({ name: { before: null, after: name } }), null],
+    });
+    const response = { ...rows[0], apiKey };
+    if (keyed) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', fieldKey, iv);
+      const sealed = Buffer.concat([cipher.update(JSON.stringify(response)), cipher.final(), cipher.getAuthTag()]).toString('base64url');
+      await client.query({ name: 'complete', text: `UPDATE idempotency_key SET state = 'completed', response_status = 201, response_body = to_jsonb($3::text) WHERE principal = $1 AND key = $2`, values: [keyed.principal, keyed.key, sealed] });
+    }
+    await client.query('COMMIT');
+    return response;
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
   'GET /live': async (_req, res) => send(res, 200, { status: 'ok' }),
   'GET /ready': async (_req, res) => {
     const { rows } = await pool.query('SELECT name FROM migrations');
     send(res, 200, { ready: rows.length > 0 });
   },
-  // Same work as GET /api/v1/auth/me: one indexed session ⋈ user lookup by the token's session id.
+  // Same work as GET /api/v1/auth/me: the per-request session ⋈ user check, the same prepared statement.
   'GET /me': async (req, res) => {
-    const sid = String(req.headers['x-session-id']);
-    // The same prepared statement shape as Casefile's per-request session check.
-    const { rows } = await pool.query({
-      name: 'me',
-      text: `SELECT u.id, u.username, u.display_name, u.roles, (u.totp_enabled_at IS NOT NULL) AS mfa, (s.last_used_at < now() - interval '60 seconds') AS stale
-               FROM auth_session s JOIN app_user u ON u.id = s.user_id
-              WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND s.last_used_at > now() - make_interval(mins => 30) AND u.disabled_at IS NULL`,
-      values: [sid],
-    });
-    send(res, rows.length ? 200 : 401, rows[0] ?? {});
+    const row = await session(req);
+    send(res, row ? 200 : 401, row ?? {});
   },
-  // Same work as POST /api/v1/integrations minus auth and audit: insert one row, return it.
+  // Same work as POST /api/v1/integrations: the session check, then BEGIN, the row with its audit record
+  // in one statement, COMMIT — none of the framework, validation or guards.
   'POST /write': async (req, res) => {
     const b = (await body(req)) as { name: string };
-    const { rows } = await pool.query(
-      `INSERT INTO integration (id, name, key_prefix, key_hash, created_by, version) VALUES (gen_random_uuid(), $1, substr(md5(random()::text), 1, 12), md5(random()::text), NULL, 1) RETURNING id, name`,
-      [b.name],
-    );
-    send(res, 201, rows[0]);
+    const user = await session(req);
+    if (!user) return send(res, 401, {});
+    send(res, 201, await auditedInsert(b.name, user.userId, req));
+  },
+  // Same work as POST /api/v1/integrations with an Idempotency-Key: the claim, the session check, and the
+  // stored (encrypted) response in the change's transaction.
+  'POST /write-keyed': async (req, res) => {
+    const b = (await body(req)) as { name: string };
+    const key = String(req.headers['idempotency-key']);
+    const user = await session(req);
+    if (!user) return send(res, 401, {});
+    const principal = `user:${user.userId}`;
+    const claim = await pool.query({ name: 'claim', text: CLAIM_SQL, values: [principal, key, createHash('sha256').update(JSON.stringify(b)).digest('hex'), 120, 24] });
+    if (!claim.rows[0]?.claimed) return send(res, 409, {});
+    send(res, 201, await auditedInsert(b.name, user.userId, req, { principal, key }));
   },
 };
 
