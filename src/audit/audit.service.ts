@@ -1,32 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, Page, toPage } from '../common/pagination/keyset';
+import { Page, paginate } from '../common/pagination/keyset';
 import { RequestContext } from '../access/request-context';
 import { CANONICAL_FIELDS, parseCopyLine } from './audit-chain';
 import { AuditTrail } from './audit-trail.service';
 import { AuditSealer } from './audit-sealer.service';
 import { AuditVerifier, VerifyReport } from './audit-verifier.service';
-import { AuditFilter, AuditRepository, AuditRow } from './audit.repository';
-import { AuditQueryDto, AuditRecordDto, CheckpointListDto } from './dto/audit.dto';
-
-export function toAuditRecordResponse(row: AuditRow): AuditRecordDto {
-  return {
-    seq: row.seq,
-    occurredAt: row.occurredAt,
-    actor: { kind: row.actorKind, id: row.actorId, roles: row.actorRoles },
-    action: row.action,
-    resourceType: row.resourceType,
-    resourceId: row.resourceId,
-    caseId: row.caseId,
-    outcome: row.outcome,
-    requestId: row.requestId,
-    sourceIp: row.sourceIp,
-    userAgent: row.userAgent,
-    changes: row.changes,
-    details: row.details,
-    chainPosition: row.chainPosition,
-    hash: row.hash,
-  };
-}
+import { AuditFilter, AuditRepository } from './audit.repository';
+import { AuditQueryDto, AuditRecordDto, CheckpointListDto, toAuditRecordResponse } from './dto/audit.dto';
 
 /** The audit trail's read side for auditors: search, export, verify, checkpoints, and case timelines. */
 @Injectable()
@@ -39,18 +19,14 @@ export class AuditService {
   ) {}
 
   async search(ctx: RequestContext, query: AuditQueryDto): Promise<Page<AuditRecordDto>> {
-    const beforeSeq = decodeCursor(query.cursor, ['string'])?.[0] as string | undefined;
-    const { limit, cursor: _cursor, ...filters } = query;
+    const { limit: _limit, cursor: _cursor, ...filters } = query;
     await this.trail.record(ctx, { action: 'audit.read', resourceType: 'audit', details: { filters: { ...filters, from: filters.from?.toISOString(), to: filters.to?.toISOString() } } });
-    const rows = await this.repository.find({ ...filters, beforeSeq } satisfies AuditFilter, limit + 1);
-    return toPage(rows, limit, (r) => [r.seq], toAuditRecordResponse);
+    return paginate(query, ['string'], (after, take) => this.repository.find({ ...filters, beforeSeq: after?.[0] as string | undefined } satisfies AuditFilter, take), (r) => [r.seq], toAuditRecordResponse);
   }
 
   /** A case's history, newest first, from its audit records (for the case timeline). */
   async timeline(caseId: string, limit: number, cursor?: string): Promise<Page<AuditRecordDto>> {
-    const beforeSeq = decodeCursor(cursor, ['string'])?.[0] as string | undefined;
-    const rows = await this.repository.find({ caseId, beforeSeq }, limit + 1);
-    return toPage(rows, limit, (r) => [r.seq], toAuditRecordResponse);
+    return paginate({ limit, cursor }, ['string'], (after, take) => this.repository.find({ caseId, beforeSeq: after?.[0] as string | undefined }, take), (r) => [r.seq], toAuditRecordResponse);
   }
 
   /**

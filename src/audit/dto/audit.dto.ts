@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import type { AuditRow } from '../audit.repository';
 import type { AuditOutcome } from '../audit-event.entity';
 
 export class AuditQueryDto extends PageQueryDto {
@@ -78,10 +80,28 @@ export class AuditRecordDto {
   @ApiPropertyOptional() hash!: string | null;
 }
 
-export class AuditPageDto {
-  @ApiProperty({ type: [AuditRecordDto] }) data!: AuditRecordDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+export const AuditPageDto = PageOf(AuditRecordDto);
+
+export function toAuditRecordResponse(row: AuditRow): AuditRecordDto {
+  return {
+    seq: row.seq,
+    occurredAt: row.occurredAt,
+    actor: { kind: row.actorKind, id: row.actorId, roles: row.actorRoles },
+    action: row.action,
+    resourceType: row.resourceType,
+    resourceId: row.resourceId,
+    caseId: row.caseId,
+    outcome: row.outcome,
+    requestId: row.requestId,
+    sourceIp: row.sourceIp,
+    userAgent: row.userAgent,
+    changes: row.changes,
+    details: row.details,
+    chainPosition: row.chainPosition,
+    hash: row.hash,
+  };
 }
+
 
 export class VerifyReportDto {
   @ApiProperty() valid!: boolean;
