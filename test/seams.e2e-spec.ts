@@ -9,15 +9,16 @@ import { createTestApp, TestApp } from './support/test-app';
 /** Counts the statements every pg client of this process sends, while `fn` runs. */
 async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
   const sent: string[] = [];
-  const original = Client.prototype.query;
-  const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+  const original = Client.prototype.query as unknown as (...a: unknown[]) => unknown;
+  const counting = function (this: Client, ...args: unknown[]): unknown {
     const first = args[0] as string | { text?: string };
     const text = typeof first === 'string' ? first : (first?.text ?? '');
     // Not the request's: the audit sequencer's own connection, and a new pooled connection's set-up.
     const sealer = (this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name === 'casefile-audit-sealer';
     if (!sealer && !/^SET TimeZone/i.test(text)) sent.push(text);
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original);
+    return original.apply(this, args);
+  };
+  const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(counting as unknown as typeof Client.prototype.query);
   try {
     await fn();
   } finally {
