@@ -9,7 +9,8 @@ import { createTestApp, TestApp } from './support/test-app';
 /** Counts the statements every pg client of this process sends, while `fn` runs. */
 async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
   const sent: string[] = [];
-  const original = Client.prototype.query as unknown as (...a: unknown[]) => unknown;
+  const proto = Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const original = proto.query;
   const counting = function (this: Client, ...args: unknown[]): unknown {
     const first = args[0] as string | { text?: string };
     const text = typeof first === 'string' ? first : (first?.text ?? '');
@@ -18,11 +19,11 @@ async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
     if (!sealer && !/^SET TimeZone/i.test(text)) sent.push(text);
     return original.apply(this, args);
   };
-  const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(counting as unknown as typeof Client.prototype.query);
+  proto.query = counting;
   try {
     await fn();
   } finally {
-    spy.mockRestore();
+    proto.query = original;
   }
   return sent;
 }
