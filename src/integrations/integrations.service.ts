@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuditTrail } from '../audit/audit-trail.service';
-import { NotFoundError, RuleViolationError } from '../common/errors/domain.error';
 import { Page, paginate } from '../common/pagination/keyset';
 import { Principal, RequestContext } from '../access/request-context';
 import { newId } from '../database/ids';
 import { CreateIntegrationDto, IntegrationListQueryDto, IntegrationResponseDto, IntegrationWithKeyResponseDto, toIntegrationResponse } from './dto/integration.dto';
 import './integrations.audit';
+import { IntegrationNotFoundError, IntegrationRevokedError } from './integrations.errors';
 import { IntegrationsRepository } from './integrations.repository';
 
 const PREFIX_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -45,7 +45,7 @@ export class IntegrationsService {
 
   async get(id: string): Promise<IntegrationResponseDto> {
     const found = await this.integrations.findById(id);
-    if (!found) throw new NotFoundError('integration', id);
+    if (!found) throw new IntegrationNotFoundError(id);
     return toIntegrationResponse(found);
   }
 
@@ -54,8 +54,8 @@ export class IntegrationsService {
     const { prefix, key, hash } = newKey();
     return this.audit.transaction(ctx, { action: 'integration.rotate', resourceType: 'integration', resourceId: id }, async (tx, change) => {
       const found = await this.integrations.lock(tx, id);
-      if (!found) throw new NotFoundError('integration', id);
-      if (found.revokedAt) throw new RuleViolationError('integration-revoked', 'A revoked integration cannot get a new key: create a new integration');
+      if (!found) throw new IntegrationNotFoundError(id);
+      if (found.revokedAt) throw new IntegrationRevokedError();
       change.set({ before: { keyPrefix: found.keyPrefix }, after: { keyPrefix: prefix } });
       return { ...toIntegrationResponse(await this.integrations.replaceKey(tx, id, prefix, hash)), apiKey: key };
     });
@@ -64,7 +64,7 @@ export class IntegrationsService {
   async revoke(ctx: RequestContext, id: string): Promise<IntegrationResponseDto> {
     return this.audit.transaction(ctx, { action: 'integration.revoke', resourceType: 'integration', resourceId: id }, async (tx, change) => {
       const found = await this.integrations.lock(tx, id);
-      if (!found) throw new NotFoundError('integration', id);
+      if (!found) throw new IntegrationNotFoundError(id);
       change.set({ before: { revokedAt: found.revokedAt }, after: { revokedAt: found.revokedAt ?? new Date() } });
       return toIntegrationResponse(await this.integrations.revoke(tx, id));
     });

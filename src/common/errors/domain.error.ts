@@ -130,3 +130,42 @@ export class ServiceUnavailableError extends DomainError {
     this.code = code;
   }
 }
+
+/** The statuses a module's own errors may answer with. */
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 422 | 428 | 429 | 503;
+
+const PROBLEM_TITLES: Record<ProblemStatus, string> = {
+  400: 'Bad request',
+  401: 'Authentication required',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  422: 'The request breaks a rule',
+  428: 'Precondition required',
+  429: 'Too many requests',
+  503: 'Service unavailable',
+};
+
+/**
+ * The base class of one module's errors, made from its codes and their statuses in one exhaustive map (the
+ * exception-code pattern): a code without a status does not compile, and the problem filter needs no
+ * knowledge of the module. `class UsersError extends moduleErrors({ 'username-taken': 409, … })`.
+ */
+export function moduleErrors<const Codes extends Record<string, ProblemStatus>>(statuses: Codes) {
+  abstract class ModuleError extends DomainError {
+    readonly status: ProblemStatus;
+    readonly title: string;
+
+    constructor(
+      readonly code: Extract<keyof Codes, string>,
+      detail: string,
+      init?: { errors?: FieldError[]; headers?: Record<string, string>; extensions?: Record<string, unknown> },
+    ) {
+      super(detail, init);
+      this.status = statuses[code];
+      this.title = PROBLEM_TITLES[this.status];
+    }
+  }
+  return ModuleError;
+}
