@@ -1,11 +1,21 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
 import { createApp } from './app.setup';
 import { AppConfig } from './config/app-config';
-import { InvalidEnvironmentError, loadEnvironment } from './config/environment';
-import { loadSecrets } from './config/secrets';
+import { ConfigurationError, EX_CONFIG } from './config/configuration-error';
+import { loadEnvironment, SHARED_SECRETS } from './config/environment';
+import { generatedSecretsNotice, loadSecrets, SecretsResult } from './config/secrets';
 import { createRootLogger } from './common/logging/logger';
 import { EmbeddedDatabase } from './database/embedded-postgres';
+import { secretsRecordedIn } from './database/key-check.repository';
+
+/** A configuration Casefile must not run with: one message naming every problem, then exit 78 (EX_CONFIG). */
+function refuse(e: ConfigurationError, logger?: Logger): never {
+  logger?.fatal({ problems: e.problems }, `Casefile cannot start: ${e.summary}`);
+  process.stderr.write(e.report());
+  process.exit(EX_CONFIG);
+}
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -13,17 +23,33 @@ async function main(): Promise<void> {
   try {
     env = loadEnvironment(process.env);
   } catch (e) {
-    if (e instanceof InvalidEnvironmentError) {
-      process.stderr.write(`Casefile cannot start: the environment is not valid.\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-      process.exit(78); // EX_CONFIG
-    }
+    if (e instanceof ConfigurationError) refuse(e);
     throw e;
   }
   const logger = createRootLogger(env.LOG_LEVEL);
   const dataDir = resolve(env.DATA_DIR);
-  const { secrets, generated, file } = loadSecrets(dataDir, env);
-  if (generated.length > 0) {
-    logger.warn({ secrets: generated, file }, `generated ${generated.length} secret(s) into ${file} (mode 0600); set them in the environment for production`);
+
+  // With a shared database, a secret missing from the environment is generated only while the database
+  // records no key for it: a fresh key could only differ from the one the other replicas use.
+  let recorded: Set<string> | undefined;
+  if (env.DATABASE_URL && SHARED_SECRETS.some((name) => !env[name])) {
+    try {
+      recorded = await secretsRecordedIn(env.DATABASE_URL);
+    } catch (e) {
+      logger.fatal({ err: e }, 'Casefile cannot start: the database at DATABASE_URL does not answer');
+      process.exit(1);
+    }
+  }
+  let loaded: SecretsResult;
+  try {
+    loaded = loadSecrets(dataDir, env, { recorded });
+  } catch (e) {
+    if (e instanceof ConfigurationError) refuse(e, logger);
+    throw e;
+  }
+  const { secrets } = loaded;
+  if (loaded.generated.length > 0) {
+    logger.warn({ secrets: loaded.generated, file: loaded.file }, generatedSecretsNotice(loaded, Boolean(env.DATABASE_URL)));
   }
 
   let embedded: EmbeddedDatabase | undefined;
@@ -49,9 +75,10 @@ async function main(): Promise<void> {
     app = await createApp(config, { logger });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
-    logger.fatal({ err: e }, 'Casefile failed to start');
+    if (!(e instanceof ConfigurationError)) logger.fatal({ err: e }, 'Casefile failed to start');
     await app?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
+    if (e instanceof ConfigurationError) refuse(e, logger);
     process.exit(1);
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

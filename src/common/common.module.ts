@@ -26,7 +26,7 @@ export class CommonModule {
         {
           provide: FIELD_ENCRYPTION,
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => new FieldEncryption(config.secrets.fieldEncryptionKeyId, config.secrets.fieldEncryptionKey),
+          useFactory: (config: AppConfig) => new FieldEncryption(config.secrets.fieldEncryptionKeyId, config.secrets.fieldEncryptionKey, config.secrets.fieldEncryptionOlderKeys),
         },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

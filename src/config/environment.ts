@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { ConfigurationError } from './configuration-error';
 
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
@@ -90,41 +91,51 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MaxLength(1024)
   TRUST_PROXY?: string;
 
-  // Secrets: given by the deployment, or generated once into DATA_DIR/secrets (see secrets.ts).
-  @IsOptional() @IsString() @MinLength(32) @MaxLength(1024)
+  // Secrets: given by the deployment, or generated once into DATA_DIR/secrets (see secrets.ts). Each holds
+  // one key, or during a rotation the new key followed by older ones kept for reading, comma-separated.
+  @IsOptional() @Matches(/^[^,]{32,1024}(,[^,]{32,1024})*$/, { message: 'JWT_SECRET must be at least 32 characters (keys comma-separated, the current one first)' })
   JWT_SECRET?: string;
 
-  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'FIELD_ENCRYPTION_KEY must be 32 bytes, base64-encoded' })
+  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, { message: 'FIELD_ENCRYPTION_KEY must be 32 bytes, base64-encoded (keys comma-separated, the current one first)' })
   FIELD_ENCRYPTION_KEY?: string;
 
-  @IsOptional() @IsString() @MinLength(32) @MaxLength(1024)
+  @IsOptional() @Matches(/^[^,]{32,1024}(,[^,]{32,1024})*$/, { message: 'HMAC_KEY must be at least 32 characters (keys comma-separated, the current one first)' })
   HMAC_KEY?: string;
 
-  @IsOptional() @IsString() @MinLength(32) @MaxLength(4096)
+  @IsOptional() @Matches(/^[^,]{32,4096}(,[^,]{32,4096})*$/, { message: 'AUDIT_SIGNING_KEY must be an Ed25519 private key in PEM (keys comma-separated, the current one first)' })
   AUDIT_SIGNING_KEY?: string;
 }
 
-export class InvalidEnvironmentError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid environment: ${problems.join('; ')}`);
+/** The secrets every replica of one database must share (checked at boot against the database's key check values). */
+export const SHARED_SECRETS = ['JWT_SECRET', 'FIELD_ENCRYPTION_KEY', 'HMAC_KEY', 'AUDIT_SIGNING_KEY'] as const;
+export type SharedSecret = (typeof SHARED_SECRETS)[number];
+
+export class InvalidEnvironmentError extends ConfigurationError {
+  constructor(problems: string[]) {
+    super('the environment is not valid', problems);
     this.name = 'InvalidEnvironmentError';
   }
 }
 
-/** Validates the environment; throws one error naming every bad variable. */
+/**
+ * Validates the environment; throws one error naming every bad variable. In production the shared secrets
+ * must be given: generating them is the embedded default's convenience, never a production deployment's.
+ */
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): EnvironmentVariables {
   const known = Object.keys(new EnvironmentVariables());
   const picked: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'BOOTSTRAP_ADMIN_PASSWORD', 'MFA_REQUIRED', 'TRUST_PROXY', 'JWT_SECRET', 'FIELD_ENCRYPTION_KEY', 'HMAC_KEY', 'AUDIT_SIGNING_KEY']) {
+  for (const key of [...known, 'DATABASE_URL', 'BOOTSTRAP_ADMIN_PASSWORD', 'MFA_REQUIRED', 'TRUST_PROXY', ...SHARED_SECRETS]) {
     const value = env[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }
   const instance = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new InvalidEnvironmentError(
-      errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`),
-    );
+  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+  if (instance.NODE_ENV === 'production') {
+    for (const name of SHARED_SECRETS) {
+      if (!picked[name]) problems.push(`${name}: required in production, with the same value on every replica (see docker/.env.example)`);
+    }
   }
+  if (problems.length > 0) throw new InvalidEnvironmentError(problems);
   return instance;
 }

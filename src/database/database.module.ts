@@ -2,24 +2,48 @@ import { Global, Inject, Injectable, Logger, Module, OnModuleInit } from '@nestj
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { compareKeyChecks, keyChecksOf, KeyMismatchError } from '../config/key-check';
 import { dataSourceOptions } from './data-source-options';
 import { Database } from './database';
+import { KeyCheckRepository } from './key-check.repository';
 import { Locks } from './locks';
 import { runMigrations } from './migrator';
 
-/** Applies pending migrations while the app starts (MIGRATIONS_RUN, on by default), before it listens. */
+/**
+ * While the app starts, before it listens: applies pending migrations (MIGRATIONS_RUN, on by default), then
+ * compares this replica's secrets with the key check values the database records (recording them on the
+ * first start) and refuses to start, with KeyMismatchError, when one differs.
+ */
 @Injectable()
-class MigrationsOnBoot implements OnModuleInit {
-  private readonly logger = new Logger('Migrations');
+class DatabaseOnBoot implements OnModuleInit {
+  private readonly logger = new Logger('Database');
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
+    private readonly keyChecks: KeyCheckRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.config.migrationsRun) return;
-    const applied = await runMigrations(this.dataSource);
-    if (applied.length > 0) this.logger.log(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
+    if (this.config.migrationsRun) {
+      const applied = await runMigrations(this.dataSource);
+      if (applied.length > 0) this.logger.log(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
+    }
+    await this.checkKeys();
+  }
+
+  private async checkKeys(): Promise<void> {
+    const own = keyChecksOf(this.config.secrets);
+    const { record, problems } = await this.keyChecks.reconcile((recorded) => compareKeyChecks(own, recorded));
+    if (problems.length > 0) throw new KeyMismatchError(problems);
+    const first = record.filter((r) => r.replaces === null);
+    if (first.length > 0) {
+      this.logger.log(
+        `recorded the key check values of ${first.map((r) => `${r.secret} (key ${r.keyId})`).join(', ')}: every replica of this database must be given the same secrets`,
+      );
+    }
+    for (const r of record.filter((k) => k.replaces !== null)) {
+      this.logger.warn(`${r.secret}: key ${r.keyId} is now the current key, replacing key ${r.replaces} (kept for reading); give every replica the new value`);
+    }
   }
 }
 
@@ -35,7 +59,7 @@ class MigrationsOnBoot implements OnModuleInit {
       }),
     }),
   ],
-  providers: [MigrationsOnBoot, Database, Locks],
+  providers: [Database, Locks, KeyCheckRepository, DatabaseOnBoot],
   exports: [Database, Locks],
 })
 export class DatabaseModule {}

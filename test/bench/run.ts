@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +126,11 @@ async function main(): Promise<void> {
       DATA_DIR: join(dir, 'data'),
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      // Production needs the shared secrets in the environment; both instances get the same.
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      FIELD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      HMAC_KEY: randomBytes(48).toString('base64url'),
+      AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
       MFA_REQUIRED: 'false',
       BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       LOGIN_RATE_LIMIT_PER_IP: '100000',

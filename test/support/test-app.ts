@@ -31,9 +31,15 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   wrapModule?: (root: DynamicModule) => DynamicModule;
   label?: string;
-  /** Boot on an existing database (another app's) instead of a fresh clone: for multi-replica tests. */
+  /**
+   * Boot on an existing database (another app's) instead of a fresh clone: for multi-replica tests. Replicas
+   * of one database share their secrets (as a deployment must), unless `env` gives this one others.
+   */
   sharedDatabaseUrl?: string;
 }
+
+/** The secrets directory of each test database: its replicas share it. */
+const secretsDirs = new Map<string, string>();
 
 /** Boots the whole app on this test file's own database (cloned from the migrated template). */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -52,7 +58,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     AUDIT_SEAL_INTERVAL_MS: '100',
     ...options.env,
   });
-  const { secrets } = loadSecrets(mkdtempSync(join(tmpdir(), 'casefile-test-')), env);
+  const secretsDir = secretsDirs.get(db.url) ?? mkdtempSync(join(tmpdir(), 'casefile-test-'));
+  secretsDirs.set(db.url, secretsDir);
+  const { secrets } = loadSecrets(secretsDir, env);
   const config = new AppConfig(env, db.url, secrets);
   const chunks: string[] = [];
   const logs: Record<string, unknown>[] = [];
@@ -65,8 +73,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   });
   const app = await createApp(config, { logger: createRootLogger(env.LOG_LEVEL, sink), wrapModule: options.wrapModule });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  try {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (e) {
+    // Refused to start (a bad setting, secrets that differ from the database's): release its connections.
+    await app.close().catch(() => undefined);
+    await db.drop().catch(() => undefined);
+    throw e;
+  }
   return {
     app,
     config,
