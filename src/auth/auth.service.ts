@@ -174,7 +174,7 @@ export class AuthService {
   /** Needs the current password; ends every other session of the user. */
   async changePassword(ctx: RequestContext, dto: ChangePasswordDto): Promise<void> {
     const user = await this.confirmPassword(ctx, dto.currentPassword, 'currentPassword', 'auth.password.change');
-    this.users.assertPasswordAcceptable(dto.newPassword, user.username);
+    this.users.assertPasswordAcceptable(dto.newPassword, user.username, ctx.principal?.displayName);
     if (await this.hasher.verify(user.passwordHash, dto.newPassword)) {
       throw new RuleViolationError('password-unchanged', 'The new password must differ from the current one', [{ field: 'newPassword', message: 'must differ from the current password' }]);
     }

@@ -29,14 +29,15 @@ export class UsersService {
     private readonly audit: AuditTrail,
   ) {}
 
-  assertPasswordAcceptable(password: string, username: string): void {
-    const problem = passwordProblem(password, username);
+  /** The password policy (length, username, common passwords, zxcvbn score ≥ 3); the 422 says why. */
+  assertPasswordAcceptable(password: string, username: string, displayName?: string): void {
+    const problem = passwordProblem(password, username, displayName ? [displayName] : []);
     if (problem) throw new WeakPasswordError(problem);
   }
 
   async create(ctx: RequestContext, dto: CreateUserDto): Promise<UserResponseDto> {
     assertRolesCompatible(dto.roles);
-    this.assertPasswordAcceptable(dto.password, dto.username);
+    this.assertPasswordAcceptable(dto.password, dto.username, dto.displayName);
     const passwordHash = await this.hasher.hash(dto.password);
     const id = newId();
     return this.audit.transaction(ctx, { action: 'user.create', resourceType: 'user', resourceId: id }, async (tx, change) => {
