@@ -25,6 +25,15 @@ describe('users (admin)', () => {
     expect(JSON.stringify(record)).not.toContain('violet-harbour');
   });
 
+  it('refuses a guessable password with zxcvbn\'s reason (422), the username and display name counting against it', async () => {
+    for (const password of ['qwertyuiopasdf', 'j.ramirez2024!', 'aaaabbbbcccc']) {
+      const res = await create({ username: 'j.ramirez', displayName: 'Jo Ramirez', password, roles: ['analyst'] }).expect(422);
+      expect(res.body.type).toBe('urn:casefile:problem:weak-password');
+      expect(res.body.detail).toMatch(/too easy to guess \(strength [0-2] of 4, at least 3 needed\): \S/);
+      expect(res.body.errors[0]).toMatchObject({ field: 'password' });
+    }
+  });
+
   it('refuses a weak password with the rule that failed (422)', async () => {
     for (const [password, rule] of [
       ['short-pw', 'at least 12'],
