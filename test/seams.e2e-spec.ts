@@ -40,16 +40,17 @@ describe('the seams every feature copies', () => {
   });
 
   describe('an audited write', () => {
-    it('reaches PostgreSQL in four statements: session check, BEGIN, the row with its audit record, COMMIT', async () => {
+    it('reaches PostgreSQL in five statements: session check, rate limit, BEGIN, the row with its audit record, COMMIT', async () => {
       const sent = await statementsDuring(() => t.http().post('/api/v1/integrations').set('Authorization', admin).send({ name: 'round trips' }).expect(201));
-      expect(sent.map((s) => s.trim().split(/\s+/)[0].toUpperCase())).toEqual(['SELECT', 'BEGIN', 'WITH', 'COMMIT']);
-      expect(sent[2]).toMatch(/INSERT INTO audit_event/);
-      expect(sent[2]).toMatch(/INSERT INTO integration/);
+      expect(sent.map((s) => s.trim().split(/\s+/)[0].toUpperCase())).toEqual(['SELECT', 'INSERT', 'BEGIN', 'WITH', 'COMMIT']);
+      expect(sent[1]).toMatch(/INSERT INTO rate_limit_bucket/);
+      expect(sent[3]).toMatch(/INSERT INTO audit_event/);
+      expect(sent[3]).toMatch(/INSERT INTO integration/);
     });
 
-    it('with an Idempotency-Key: the claim, then the change and its stored response in one transaction (six statements)', async () => {
+    it('with an Idempotency-Key: the claim, then the change and its stored response in one transaction (seven statements)', async () => {
       const sent = await statementsDuring(() => t.http().post('/api/v1/integrations').set('Authorization', admin).set('Idempotency-Key', 'round-trips-1').send({ name: 'keyed' }).expect(201));
-      expect(sent).toHaveLength(6);
+      expect(sent).toHaveLength(7);
       const begin = sent.indexOf('BEGIN');
       const commit = sent.indexOf('COMMIT');
       expect(sent.slice(begin, commit).some((s) => /UPDATE idempotency_key/.test(s))).toBe(true);

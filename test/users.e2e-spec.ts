@@ -25,6 +25,15 @@ describe('users (admin)', () => {
     expect(JSON.stringify(record)).not.toContain('violet-harbour');
   });
 
+  it('refuses a guessable password with zxcvbn\'s reason (422), the username and display name counting against it', async () => {
+    for (const password of ['qwertyuiopasdf', 'j.ramirez2024!', 'aaaabbbbcccc']) {
+      const res = await create({ username: 'j.ramirez', displayName: 'Jo Ramirez', password, roles: ['analyst'] }).expect(422);
+      expect(res.body.type).toBe('urn:casefile:problem:weak-password');
+      expect(res.body.detail).toMatch(/too easy to guess \(strength [0-2] of 4, at least 3 needed\): \S/);
+      expect(res.body.errors[0]).toMatchObject({ field: 'password' });
+    }
+  });
+
   it('refuses a weak password with the rule that failed (422)', async () => {
     for (const [password, rule] of [
       ['short-pw', 'at least 12'],
@@ -90,6 +99,50 @@ describe('users (admin)', () => {
     expect((await t.http().post(`/api/v1/users/${me.body.id}/disable`).set('Authorization', admin).send({}).expect(422)).body.type).toBe('urn:casefile:problem:self-lockout');
     const current = await t.http().get(`/api/v1/users/${me.body.id}`).set('Authorization', admin).expect(200);
     await t.http().patch(`/api/v1/users/${me.body.id}`).set('Authorization', admin).set('If-Match', current.headers.etag).send({ roles: ['auditor'] }).expect(422);
+  });
+
+  describe('separation of duties', () => {
+    it('refuses an account combining admin with supervisor or auditor, on create and on update (422 naming the rule)', async () => {
+      for (const roles of [['admin', 'supervisor'], ['admin', 'auditor'], ['auditor', 'admin', 'analyst']]) {
+        const res = await create({ username: `sod.${roles.join('.')}`, displayName: 'S', password: 'violet-harbour-lantern-42', roles }).expect(422);
+        expect(res.body.type).toBe('urn:casefile:problem:separation-of-duties');
+        expect(res.body.detail).toMatch(/separation of duties/i);
+        expect(res.body.errors[0].field).toBe('roles');
+      }
+      const other = await aUser(t, { roles: ['admin'] });
+      const res = await t.http().patch(`/api/v1/users/${other.id}`).set('Authorization', admin).set('If-Match', 'W/"1"').send({ roles: ['admin', 'auditor'] }).expect(422);
+      expect(res.body.type).toBe('urn:casefile:problem:separation-of-duties');
+      const sup = await aUser(t, { roles: ['supervisor'] });
+      await t.http().patch(`/api/v1/users/${sup.id}`).set('Authorization', admin).set('If-Match', 'W/"1"').send({ roles: ['supervisor', 'admin'] }).expect(422);
+      expect((await t.http().get(`/api/v1/users/${sup.id}`).set('Authorization', admin).expect(200)).body.roles).toEqual(['supervisor']);
+    });
+
+    it('refuses an admin changing their own roles at all, even to grant themselves supervisor or auditor', async () => {
+      const me = await t.http().get('/api/v1/auth/me').set('Authorization', admin).expect(200);
+      for (const roles of [['admin', 'supervisor'], ['admin', 'auditor'], ['admin', 'investigator']]) {
+        const current = await t.http().get(`/api/v1/users/${me.body.id}`).set('Authorization', admin).expect(200);
+        const res = await t.http().patch(`/api/v1/users/${me.body.id}`).set('Authorization', admin).set('If-Match', current.headers.etag).send({ roles }).expect(422);
+        expect(res.body.type).toBe('urn:casefile:problem:separation-of-duties');
+        expect(res.body.detail).toContain('cannot change their own roles');
+      }
+      const current = await t.http().get(`/api/v1/users/${me.body.id}`).set('Authorization', admin).expect(200);
+      expect(current.body.roles).toEqual(['admin']);
+      // Their display name they may change.
+      await t.http().patch(`/api/v1/users/${me.body.id}`).set('Authorization', admin).set('If-Match', current.headers.etag).send({ displayName: 'First Admin' }).expect(200);
+    });
+
+    it('keeps an existing account that combines them working, and counts it in /metrics', async () => {
+      const metric = async (): Promise<number> => {
+        const text = (await t.http().get('/metrics').expect(200)).text;
+        return Number(/^casefile_users_separation_of_duties_violations (\d+)$/m.exec(text)?.[1]);
+      };
+      const before = await metric();
+      const legacy = await signedIn(t, ['admin']);
+      await t.dataSource.query(`UPDATE app_user SET roles = ARRAY['admin', 'auditor'] WHERE id = $1`, [legacy.id]);
+      expect(await metric()).toBe(before + 1);
+      await t.http().get('/api/v1/audit?limit=1').set('Authorization', legacy.auth).expect(200);
+      await t.http().get('/api/v1/users?limit=1').set('Authorization', legacy.auth).expect(200);
+    });
   });
 
   it('refuses every non-admin role (403, audited as denied)', async () => {

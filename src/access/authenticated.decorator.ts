@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ProblemDetailsDto } from '../common/problem/problem-details';
 import type { Permission } from './permissions';
 
@@ -25,5 +25,15 @@ export function Authenticated(options: AuthenticatedOptions): MethodDecorator & 
     normalized.principal === 'integration' ? ApiSecurity('api-key') : ApiBearerAuth('bearer'),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or expired credentials', type: ProblemDetailsDto }),
     ApiForbiddenResponse({ description: `Needs permission \`${normalized.permission}\``, type: ProblemDetailsDto }),
+    ApiTooManyRequestsResponse({
+      description: 'Over the per-principal rate limit (API_RATE_LIMIT_PER_MINUTE). Every response of the route carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.',
+      type: ProblemDetailsDto,
+      headers: {
+        'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
+        'RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
+        'RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer' } },
+        'RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
+      },
+    }),
   );
 }

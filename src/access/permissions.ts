@@ -47,3 +47,17 @@ export const INTEGRATION_PERMISSIONS: readonly Permission[] = ['tip:submit', 'ti
 export function rolesGrant(roles: readonly Role[], permission: Permission): boolean {
   return roles.some((role) => ROLE_PERMISSIONS[role]?.includes(permission));
 }
+
+/**
+ * Separation of duties (DESIGN.md §3): roles one account may never hold together. An admin who could also
+ * be a supervisor or an auditor could grant itself every case or the audit trail it should be watched by.
+ */
+export const INCOMPATIBLE_ROLES: readonly (readonly [Role, Role])[] = [
+  ['admin', 'supervisor'],
+  ['admin', 'auditor'],
+];
+
+/** The first pair of `roles` that separation of duties forbids on one account, or undefined. */
+export function separationOfDutiesConflict(roles: readonly Role[]): readonly [Role, Role] | undefined {
+  return INCOMPATIBLE_ROLES.find(([a, b]) => roles.includes(a) && roles.includes(b));
+}

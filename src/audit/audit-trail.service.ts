@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AccessDenialRecorder } from '../access/access-denial-recorder';
 import { RequestContext } from '../access/request-context';
 import { DomainError } from '../common/errors/domain.error';
+import { AppConfig } from '../config/app-config';
 // The change transaction itself is this seam's job: it opens it on the database door.
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { Database, Tx } from '../database/database';
@@ -61,6 +62,7 @@ export class AuditTrail implements AccessDenialRecorder {
   constructor(
     private readonly database: Database,
     private readonly repository: AuditRepository,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -105,6 +107,24 @@ export class AuditTrail implements AccessDenialRecorder {
   /** Appends one record on its own (a read, a denial, a failure). */
   async record(ctx: RequestContext, event: AuditEventInput): Promise<void> {
     await this.repository.insert(this.toRecord(ctx, event));
+  }
+
+  /**
+   * A refusal that anyone can repeat at will (the global guard's): identical ones from one source — the
+   * principal, or the IP when anonymous — for the same action, resource and `reason` are recorded once per
+   * window (AUDIT_DENIAL_WINDOW_SECONDS); the repeats are counted in PostgreSQL and written as one aggregate
+   * record with `details.count` once the window has closed (see `flushDenialWindows`).
+   */
+  async recordRepeatable(ctx: RequestContext, event: AuditEventInput, reason: string): Promise<void> {
+    const record = this.toRecord(ctx, event);
+    const source = record.actorId ? `${record.actorKind}:${record.actorId}` : `ip:${record.sourceIp ?? ''}`;
+    const key = [source, record.action, record.resourceType ?? '', record.resourceId ?? '', reason].join('|');
+    await this.repository.insertAggregated(key, this.config.audit.denialWindowSeconds, record);
+  }
+
+  /** Writes the aggregate records of the denial windows that have closed. Any replica may run it. */
+  flushDenialWindows(): Promise<number> {
+    return this.repository.flushDenialWindows();
   }
 
   /** A need-to-know denial: recorded once, here; the change that meets it will not record it again. */

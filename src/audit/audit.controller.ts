@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { Authenticated } from '../access/authenticated.decorator';
+import { Expensive } from '../common/concurrency/expensive.interceptor';
 import { Page } from '../common/pagination/keyset';
 import { ProblemDetailsDto } from '../common/problem/problem-details';
 import { Ctx, RequestContext } from '../access/request-context';
@@ -26,6 +27,7 @@ export class AuditController {
 
   @Get('verify')
   @Authenticated({ permission: 'audit:verify' })
+  @Expensive('audit')
   @ApiOperation({ summary: 'Recompute the hash chain and check the signed checkpoints; reports the first record changed, missing or reordered' })
   @ApiOkResponse({ type: VerifyReportDto })
   verify(@Ctx() ctx: RequestContext): Promise<VerifyReportDto> {
@@ -42,6 +44,7 @@ export class AuditController {
 
   @Get('export')
   @Authenticated({ permission: 'audit:export' })
+  @Expensive('audit')
   @ApiOperation({
     summary: 'Stream the sealed chain as JSON Lines',
     description:

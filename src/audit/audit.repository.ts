@@ -78,6 +78,54 @@ export class AuditRepository {
     });
   }
 
+  /**
+   * A denial that may repeat: counts it in its window (`key` × fixed window of `windowSeconds`) and appends
+   * `record` only when it is the window's first — one statement, race-safe (the upsert decides which
+   * request is first, across replicas). Returns the denial's number in its window.
+   */
+  async insertAggregated(key: string, windowSeconds: number, record: NewAuditRecord): Promise<number> {
+    const [row] = await this.database.query<{ hits: number }>({
+      name: 'audit-insert-aggregated',
+      text: `WITH w AS (
+               INSERT INTO audit_denial_window (key, window_start, hits, expires_at, record)
+               SELECT $1, s.start, 1, s.start + make_interval(secs => $2::int), $3::jsonb
+                 FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / $2::int) * $2::int) AS start) s
+               ON CONFLICT (key, window_start) DO UPDATE SET hits = audit_denial_window.hits + 1
+               RETURNING hits),
+             r AS (INSERT INTO audit_event (${INSERT_COLUMNS.join(', ')}) SELECT ${INSERT_COLUMNS.map((_, j) => `$${j + 4}`).join(', ')} FROM w WHERE w.hits = 1 RETURNING 1)
+             SELECT hits FROM w`,
+      values: [key, windowSeconds, JSON.stringify(record), ...insertValues(record)],
+    });
+    return row.hits;
+  }
+
+  /**
+   * Closes the denial windows that have ended: each one with repeats becomes one aggregate record (the first
+   * denial's fields, `details.count` = the repeats not recorded one by one, the window's bounds). DELETE …
+   * RETURNING feeds the INSERT in one statement, so each window is written exactly once, by whichever
+   * replica gets it, and never lost between the two. Returns the number of aggregate records written.
+   */
+  async flushDenialWindows(): Promise<number> {
+    const rows = await this.database.query<{ n: number }>({
+      name: 'audit-flush-denial-windows',
+      text: `WITH closed AS (DELETE FROM audit_denial_window WHERE expires_at <= now() RETURNING hits, window_start, expires_at, record),
+             written AS (
+               INSERT INTO audit_event (${INSERT_COLUMNS.join(', ')})
+               SELECT record->>'actorKind', (record->>'actorId')::uuid, ARRAY(SELECT jsonb_array_elements_text(coalesce(record->'actorRoles', '[]'::jsonb))),
+                      record->>'action', record->>'resourceType', record->>'resourceId', (record->>'caseId')::uuid, record->>'outcome',
+                      NULL, record->>'sourceIp', record->>'userAgent', NULL,
+                      coalesce(record->'details', '{}'::jsonb) || jsonb_build_object(
+                        'aggregated', true, 'count', hits - 1, 'firstRequestId', record->>'requestId',
+                        'windowStart', to_char(window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                        'windowEnd', to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+                 FROM closed WHERE hits > 1
+                 ORDER BY window_start, record->>'requestId'
+               RETURNING 1)
+             SELECT count(*)::int AS n FROM written`,
+    });
+    return rows[0]?.n ?? 0;
+  }
+
   async find(filter: AuditFilter, limit: number): Promise<AuditRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];

@@ -2,6 +2,10 @@ declare module '../audit/audit-actions' {
   interface AuditActions {
     /** A request refused by the global guard (no or bad credentials, missing permission). */
     'access.denied': true;
+    /** The first request of a window refused by a rate limit (the rest of the window are counted, not recorded). */
+    'access.rate_limited': true;
+    /** The first sign-in of a window refused by the sign-in rate limit (per IP or per username). */
+    'auth.login.rate_limited': true;
     'auth.login.success': true;
     'auth.login.failed': true;
     'auth.login.mfa_challenge': true;

@@ -3,7 +3,7 @@ import { RequestContext } from '../access/request-context';
 import { ROLE_PERMISSIONS } from '../access/permissions';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { FIELD_ENCRYPTION, FieldEncryption, keyedHash } from '../common/crypto/field-encryption';
-import { RuleViolationError } from '../common/errors/domain.error';
+import { RateLimitedError, RuleViolationError } from '../common/errors/domain.error';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { AppConfig } from '../config/app-config';
 import { newId } from '../database/ids';
@@ -51,13 +51,21 @@ export class AuthService {
    */
   async validateLogin(username: string, password: string, ctx: RequestContext): Promise<SignedInUser> {
     const { perIp, perUsername, windowSeconds } = this.config.loginRateLimit;
-    await this.rateLimiter.hit(
-      [
-        { bucket: `login:ip:${ctx.ip}`, limit: perIp, windowSeconds },
-        { bucket: `login:user:${keyedHash(this.config.secrets.hmacKey, username.toLowerCase())}`, limit: perUsername, windowSeconds },
-      ],
-      'sign-in attempts',
-    );
+    try {
+      await this.rateLimiter.hit(
+        [
+          { bucket: `login:ip:${ctx.ip}`, limit: perIp, windowSeconds },
+          { bucket: `login:user:${keyedHash(this.config.secrets.hmacKey, username.toLowerCase())}`, limit: perUsername, windowSeconds },
+        ],
+        'sign-in attempts',
+      );
+    } catch (error) {
+      // Recorded once per window and rule (the first refusal over the limit), so a flood adds one record.
+      if (error instanceof RateLimitedError && error.firstInWindow) {
+        await this.audit.record(ctx, { action: 'auth.login.rate_limited', outcome: 'denied', resourceType: 'user', actor: { kind: 'anonymous', id: null, roles: [] }, details: { username, reason: 'too many sign-in attempts', windowSeconds } });
+      }
+      throw error;
+    }
     const user = await this.credentials.byUsername(username);
     const fail = async (reason: string, actorId: string | null): Promise<never> => {
       await this.audit.record(ctx, { action: 'auth.login.failed', outcome: 'denied', resourceType: 'user', resourceId: actorId ?? undefined, actor: { kind: actorId ? 'user' : 'anonymous', id: actorId, roles: [] }, details: { username, reason } });
@@ -166,7 +174,7 @@ export class AuthService {
   /** Needs the current password; ends every other session of the user. */
   async changePassword(ctx: RequestContext, dto: ChangePasswordDto): Promise<void> {
     const user = await this.confirmPassword(ctx, dto.currentPassword, 'currentPassword', 'auth.password.change');
-    this.users.assertPasswordAcceptable(dto.newPassword, user.username);
+    this.users.assertPasswordAcceptable(dto.newPassword, user.username, ctx.principal?.displayName);
     if (await this.hasher.verify(user.passwordHash, dto.newPassword)) {
       throw new RuleViolationError('password-unchanged', 'The new password must differ from the current one', [{ field: 'newPassword', message: 'must differ from the current password' }]);
     }

@@ -4,7 +4,9 @@ import { AppConfig } from '../config/app-config';
 import { CommonJobs } from './common.jobs';
 import { FIELD_ENCRYPTION, FieldEncryption } from './crypto/field-encryption';
 import { RateLimiter } from './rate-limit/rate-limiter';
+import { ConcurrencyLimiter } from './concurrency/concurrency-limiter';
 import { EtagInterceptor } from './concurrency/etag.interceptor';
+import { ExpensiveRouteInterceptor } from './concurrency/expensive.interceptor';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { HttpMetrics } from './metrics/http-metrics';
@@ -23,6 +25,7 @@ export class CommonModule {
         IdempotencyRepository,
         CommonJobs,
         RateLimiter,
+        ConcurrencyLimiter,
         {
           provide: FIELD_ENCRYPTION,
           inject: [AppConfig],
@@ -33,8 +36,9 @@ export class CommonModule {
         // Order matters: the first is outermost, so a replayed idempotent response still gets its ETag.
         { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ExpensiveRouteInterceptor },
       ],
-      exports: [HttpMetrics, IdempotencyRepository, RateLimiter, FIELD_ENCRYPTION],
+      exports: [HttpMetrics, IdempotencyRepository, RateLimiter, ConcurrencyLimiter, FIELD_ENCRYPTION],
     };
   }
 }

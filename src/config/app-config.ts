@@ -16,7 +16,11 @@ export class AppConfig {
   readonly poolSize: number;
   readonly bodyLimitBytes: number;
   readonly loginRateLimit: { perIp: number; perUsername: number; windowSeconds: number };
-  readonly audit: { sealIntervalMs: number; checkpointIntervalSeconds: number };
+  /** Per signed-in principal on every authenticated route, and per IP for refused anonymous requests (per minute). */
+  readonly apiRateLimit: { perPrincipalPerMinute: number; anonymousPerMinute: number };
+  /** Expensive routes (audit verify, export) running at once. */
+  readonly expensiveConcurrency: { perPrincipal: number; total: number };
+  readonly audit: { sealIntervalMs: number; checkpointIntervalSeconds: number; denialWindowSeconds: number };
   readonly schedulerEnabled: boolean;
   readonly trustProxy: boolean | string;
 
@@ -42,7 +46,9 @@ export class AppConfig {
       perUsername: env.LOGIN_RATE_LIMIT_PER_USERNAME,
       windowSeconds: env.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
     };
-    this.audit = { sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS, checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS };
+    this.apiRateLimit = { perPrincipalPerMinute: env.API_RATE_LIMIT_PER_MINUTE, anonymousPerMinute: env.ANONYMOUS_RATE_LIMIT_PER_MINUTE };
+    this.expensiveConcurrency = { perPrincipal: env.EXPENSIVE_CONCURRENCY_PER_PRINCIPAL, total: env.EXPENSIVE_CONCURRENCY_TOTAL };
+    this.audit = { sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS, checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS, denialWindowSeconds: env.AUDIT_DENIAL_WINDOW_SECONDS };
     this.schedulerEnabled = env.SCHEDULER_ENABLED;
     const proxy = env.TRUST_PROXY?.trim();
     this.trustProxy = proxy === undefined || proxy === '' || proxy === 'false' ? false : proxy === 'true' ? true : proxy;

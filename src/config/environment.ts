@@ -78,6 +78,25 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   LOGIN_RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  /** Requests per minute per signed-in principal (user or integration), on every authenticated route. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000)
+  API_RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Refused anonymous requests (no or bad credentials) per minute per client IP, before any is recorded. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000)
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE = 60;
+
+  /** Expensive routes (audit verify and export) running at once: per principal, and in all (every replica). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  EXPENSIVE_CONCURRENCY_PER_PRINCIPAL = 1;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  EXPENSIVE_CONCURRENCY_TOTAL = 2;
+
+  /** Identical denials from one source within this window are aggregated into one audit record with a count. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  AUDIT_DENIAL_WINDOW_SECONDS = 60;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60_000)
   AUDIT_SEAL_INTERVAL_MS = 500;
 

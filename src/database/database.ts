@@ -157,6 +157,30 @@ export class Database {
     await this.query({ name: 'advisory-xact-lock', text: XACT_LOCK_SQL, values: [name] }, tx);
   }
 
+  /**
+   * Runs `acquire` (a statement taking session-level advisory locks, answering one row) on a connection of
+   * its own, then `work` with that row while the connection holds what it took; then releases every session
+   * lock it holds. A connection that cannot be unlocked is destroyed, never pooled with locks still held.
+   */
+  async withSessionLocks<R extends QueryResultRow, T>(acquire: Statement, work: (row: R | undefined) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken = false;
+    try {
+      let row: R | undefined;
+      try {
+        row = (await client.query<R>({ name: acquire.name, text: acquire.text, values: acquire.values })).rows[0];
+      } catch (error) {
+        throw translateDatabaseError(error);
+      }
+      return await work(row);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock_all()').catch(() => {
+        broken = true;
+      });
+      client.release(broken ? true : undefined);
+    }
+  }
+
   /** A pooled connection of its own, for what is not a statement (COPY streams). Repositories only. */
   async withConnection<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.connect();

@@ -29,7 +29,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.users.count()) > 0) return;
     const given = this.config.bootstrapAdminPassword;
-    const weakness = given ? passwordProblem(given, 'admin') : null;
+    const weakness = given ? passwordProblem(given, 'admin', ['Administrator']) : null;
     if (weakness) throw new Error(`BOOTSTRAP_ADMIN_PASSWORD is refused: it ${weakness}`);
     const password = given ?? randomBytes(18).toString('base64url');
     const passwordHash = await this.hasher.hash(password);

@@ -1,3 +1,4 @@
+import type { Role } from '../access/request-context';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/errors/domain.error';
 
 export class UserNotFoundError extends NotFoundError {
@@ -21,5 +22,21 @@ export class WeakPasswordError extends RuleViolationError {
 export class SelfLockoutError extends RuleViolationError {
   constructor(what: string) {
     super('self-lockout', `An admin cannot ${what} their own account: ask another admin`);
+  }
+}
+
+/** Separation of duties: `admin` is never combined with `supervisor` or `auditor` on one account. */
+export class IncompatibleRolesError extends RuleViolationError {
+  constructor(pair: readonly [Role, Role]) {
+    super('separation-of-duties', `Separation of duties: the roles ${pair[0]} and ${pair[1]} cannot be held by one account (admin is never combined with supervisor or auditor)`, [
+      { field: 'roles', message: `must not combine ${pair[0]} and ${pair[1]}` },
+    ]);
+  }
+}
+
+/** Separation of duties: nobody changes their own roles, not even an admin. */
+export class OwnRolesChangeError extends RuleViolationError {
+  constructor() {
+    super('separation-of-duties', 'Separation of duties: an admin cannot change their own roles; ask another admin', [{ field: 'roles', message: 'cannot be changed on your own account' }]);
   }
 }

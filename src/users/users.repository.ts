@@ -106,6 +106,18 @@ export class UsersRepository {
     return row.n;
   }
 
+  /** Enabled accounts holding roles that separation of duties forbids together (pairs of `[a, b]`). */
+  async countIncompatibleRoles(pairs: readonly (readonly [Role, Role])[]): Promise<number> {
+    const [row] = await this.database.query<{ n: number }>({
+      name: 'users-count-incompatible-roles',
+      text: `SELECT count(*)::int AS n FROM app_user u
+              WHERE u.disabled_at IS NULL
+                AND EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) AS p(a, b) WHERE p.a = ANY(u.roles) AND p.b = ANY(u.roles))`,
+      values: [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    });
+    return row?.n ?? 0;
+  }
+
   /** Applies an admin's change and bumps the version. */
   async update(tx: Tx, id: string, patch: UserPatch): Promise<UserAccount> {
     const keys = (Object.keys(patch) as (keyof UserPatch)[]).filter((k) => patch[k] !== undefined).sort();

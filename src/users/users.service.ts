@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RequestContext } from '../access/request-context';
+import { RequestContext, Role } from '../access/request-context';
 import { AuditChange, AuditTrail } from '../audit/audit-trail.service';
 import { assertVersion } from '../common/concurrency/if-match';
 import { paginate, Page } from '../common/pagination/keyset';
@@ -9,7 +9,8 @@ import { CreateUserDto, toUserResponse, UpdateUserDto, UserListQueryDto, UserRes
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-policy';
 import './users.audit';
-import { SelfLockoutError, UserNotFoundError, WeakPasswordError } from './users.errors';
+import { INCOMPATIBLE_ROLES, separationOfDutiesConflict } from '../access/permissions';
+import { IncompatibleRolesError, OwnRolesChangeError, SelfLockoutError, UserNotFoundError, WeakPasswordError } from './users.errors';
 import { UserAccount, UserPatch, UsersRepository } from './users.repository';
 
 export type { UserAccount, UserCredentials } from './users.repository';
@@ -28,19 +29,26 @@ export class UsersService {
     private readonly audit: AuditTrail,
   ) {}
 
-  assertPasswordAcceptable(password: string, username: string): void {
-    const problem = passwordProblem(password, username);
+  /** The password policy (length, username, common passwords, zxcvbn score ≥ 3); the 422 says why. */
+  assertPasswordAcceptable(password: string, username: string, displayName?: string): void {
+    const problem = passwordProblem(password, username, displayName ? [displayName] : []);
     if (problem) throw new WeakPasswordError(problem);
   }
 
   async create(ctx: RequestContext, dto: CreateUserDto): Promise<UserResponseDto> {
-    this.assertPasswordAcceptable(dto.password, dto.username);
+    assertRolesCompatible(dto.roles);
+    this.assertPasswordAcceptable(dto.password, dto.username, dto.displayName);
     const passwordHash = await this.hasher.hash(dto.password);
     const id = newId();
     return this.audit.transaction(ctx, { action: 'user.create', resourceType: 'user', resourceId: id }, async (tx, change) => {
       change.set({ before: null, after: auditView({ username: dto.username, displayName: dto.displayName, roles: dto.roles, disabledAt: null, lockedUntil: null }) });
       return toUserResponse(await this.users.insert(tx, { id, username: dto.username, displayName: dto.displayName, passwordHash, roles: dto.roles }));
     });
+  }
+
+  /** Enabled accounts that combine roles separation of duties forbids (made before the rule): for /metrics. */
+  countSeparationOfDutiesViolations(): Promise<number> {
+    return this.users.countIncompatibleRoles(INCOMPATIBLE_ROLES);
   }
 
   async list(query: UserListQueryDto): Promise<Page<UserResponseDto>> {
@@ -56,7 +64,9 @@ export class UsersService {
   async update(ctx: RequestContext, id: string, expectedVersion: number, dto: UpdateUserDto): Promise<UserResponseDto> {
     return this.change(ctx, id, 'user.update', (user) => {
       assertVersion(expectedVersion, user.version);
-      if (dto.roles && id === ctx.principal?.id && user.roles.includes('admin') && !dto.roles.includes('admin')) throw new SelfLockoutError('remove the admin role from');
+      if (dto.roles && id === ctx.principal?.id && !sameRoles(dto.roles, user.roles)) throw new OwnRolesChangeError();
+      // An account that already combines them keeps working (and is counted in /metrics) until its roles change.
+      if (dto.roles) assertRolesCompatible(dto.roles);
       return { displayName: dto.displayName, roles: dto.roles };
     });
   }
@@ -100,6 +110,15 @@ export class UsersService {
       return toUserResponse(await this.users.update(tx, id, patch));
     });
   }
+}
+
+function assertRolesCompatible(roles: readonly Role[]): void {
+  const conflict = separationOfDutiesConflict(roles);
+  if (conflict) throw new IncompatibleRolesError(conflict);
+}
+
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  return a.length === b.length && a.every((r) => b.includes(r));
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

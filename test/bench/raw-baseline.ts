@@ -40,8 +40,16 @@ const INSERT_SQL = `WITH a0 AS (INSERT INTO audit_event (${AUDIT_COLUMNS}) VALUE
 
 const fieldKey = randomBytes(32);
 
+// The per-principal rate limit every authenticated route counts (the same prepared upsert as RateLimiter.take).
+const RATE_LIMIT_SQL = `INSERT INTO rate_limit_bucket (bucket, window_start, hits, expires_at)
+  SELECT $1, w.start, 1, w.start + make_interval(secs => $2::int)
+    FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / $2::int) * $2::int) AS start) w
+  ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + 1
+  RETURNING hits, ceil(extract(epoch FROM expires_at - now()))::int AS reset`;
+
 async function session(req: IncomingMessage): Promise<{ userId: string } | undefined> {
   const { rows } = await pool.query<{ userId: string }>({ name: 'session', text: SESSION_SQL, values: [String(req.headers['x-session-id']), String(req.headers['x-user-id'])] });
+  if (rows[0]) await pool.query({ name: 'rate-limit', text: RATE_LIMIT_SQL, values: [`api:user:${rows[0].userId}`, 60] });
   return rows[0];
 }
 
@@ -80,7 +88,7 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Prom
     const { rows } = await pool.query('SELECT name FROM migrations');
     send(res, 200, { ready: rows.length > 0 });
   },
-  // Same work as GET /api/v1/auth/me: the per-request session ⋈ user check, the same prepared statement.
+  // Same work as GET /api/v1/auth/me: the per-request session ⋈ user check and the rate-limit upsert, the same prepared statements.
   'GET /me': async (req, res) => {
     const row = await session(req);
     send(res, row ? 200 : 401, row ?? {});

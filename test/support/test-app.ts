@@ -54,6 +54,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     DB_POOL_SIZE: '10',
     LOGIN_RATE_LIMIT_PER_IP: '10000',
     LOGIN_RATE_LIMIT_PER_USERNAME: '10000',
+    API_RATE_LIMIT_PER_MINUTE: '100000',
+    ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
     BOOTSTRAP_ADMIN_PASSWORD: 'bootstrap-admin-password-for-tests',
     AUDIT_SEAL_INTERVAL_MS: '100',
     ...options.env,

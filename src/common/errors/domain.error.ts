@@ -115,8 +115,14 @@ export class RateLimitedError extends DomainError {
   readonly code = 'rate-limited';
   readonly status = 429;
   readonly title = 'Too many requests';
-  constructor(detail: string, headers: Record<string, string>) {
+  /**
+   * True for exactly one refusal per rule and window (the first over the limit, decided by PostgreSQL's
+   * counter, so across replicas too): callers record that one and only count the rest.
+   */
+  readonly firstInWindow: boolean;
+  constructor(detail: string, headers: Record<string, string>, firstInWindow = false) {
     super(detail, { headers });
+    this.firstInWindow = firstInWindow;
   }
 }
 

@@ -19,7 +19,7 @@ export class CreateUserDto {
   @MaxLength(200)
   displayName!: string;
 
-  @ApiProperty({ example: 'violet-harbour-lantern-42', description: 'At least 12 characters, not the username, not a common password' })
+  @ApiProperty({ example: 'violet-harbour-lantern-42', description: 'At least 12 characters, not the username, not a common password, scored at least 3 of 4 by zxcvbn (the 422 says why)' })
   @IsString()
   @MaxLength(MAX_PASSWORD_LENGTH)
   password!: string;
