@@ -3,7 +3,7 @@ import { RequestContext } from '../access/request-context';
 import { ROLE_PERMISSIONS } from '../access/permissions';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { FIELD_ENCRYPTION, FieldEncryption, keyedHash } from '../common/crypto/field-encryption';
-import { RateLimitedError, RuleViolationError } from '../common/errors/domain.error';
+import { RateLimitedError } from '../common/errors/domain.error';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { AppConfig } from '../config/app-config';
 import { newId } from '../database/ids';
@@ -11,7 +11,7 @@ import { PasswordHasher } from '../users/password-hasher';
 import { UserCredentialsService } from '../users/user-credentials.service';
 import { UserCredentials, UsersService } from '../users/users.service';
 import './auth.audit';
-import { InvalidCredentialsError, InvalidMfaCodeError, InvalidTokenError } from './auth.errors';
+import { AccountLockedError, InvalidCredentialsError, InvalidMfaCodeError, InvalidTokenError, MfaNotEnrolledError, MfaRequiredError, PasswordUnchangedError, RefusedMfaCodeError, WrongPasswordError } from './auth.errors';
 import { AuthSessionRepository } from './auth-session.repository';
 import { ChangePasswordDto, MeResponseDto, MfaChallengeResponseDto, MfaEnrolDto, MfaEnrolmentResponseDto, MfaRemoveDto, TokenResponseDto } from './dto/auth.dto';
 import { TokenService } from './token.service';
@@ -176,7 +176,7 @@ export class AuthService {
     const user = await this.confirmPassword(ctx, dto.currentPassword, 'currentPassword', 'auth.password.change');
     this.users.assertPasswordAcceptable(dto.newPassword, user.username, ctx.principal?.displayName);
     if (await this.hasher.verify(user.passwordHash, dto.newPassword)) {
-      throw new RuleViolationError('password-unchanged', 'The new password must differ from the current one', [{ field: 'newPassword', message: 'must differ from the current password' }]);
+      throw new PasswordUnchangedError();
     }
     const passwordHash = await this.hasher.hash(dto.newPassword);
     const principal = ctx.principal!;
@@ -210,7 +210,7 @@ export class AuthService {
     const step = user?.totpPendingSecret ? this.verifyTotp(user, user.totpPendingSecret, code) : null;
     if (!user || step === null) {
       await this.audit.record(ctx, { action: 'auth.mfa.confirm', outcome: 'denied', resourceType: 'user', resourceId: principal.id });
-      throw new RuleViolationError('invalid-mfa-code', user?.totpPendingSecret ? 'The code does not match the enrolled secret (check the device clock)' : 'Start enrolment first (POST /api/v1/auth/mfa/enrol)', [{ field: 'code', message: 'is not valid' }]);
+      throw new RefusedMfaCodeError(user?.totpPendingSecret ? 'The code does not match the enrolled secret (check the device clock)' : 'Start enrolment first (POST /api/v1/auth/mfa/enrol)', 'is not valid');
     }
     await this.audit.transaction(ctx, { action: 'auth.mfa.confirm', resourceType: 'user', resourceId: user.id }, async (tx, change) => {
       const ended = user.mfaEnabled ? await this.sessions.revokeAllOfUser(tx, user.id, 'second factor replaced', principal.sessionId) : 0;
@@ -222,8 +222,8 @@ export class AuthService {
   /** Removes the second factor: needs the password and a current code; ends every other session. */
   async removeMfa(ctx: RequestContext, dto: MfaRemoveDto): Promise<void> {
     const user = await this.confirmPassword(ctx, dto.password, 'password', 'auth.mfa.remove');
-    if (!user.mfaEnabled) throw new RuleViolationError('mfa-not-enrolled', 'No second factor is enrolled');
-    if (this.config.mfaRequired) throw new RuleViolationError('mfa-required', 'This deployment requires a second factor: replace it (POST /auth/mfa/enrol) instead of removing it');
+    if (!user.mfaEnabled) throw new MfaNotEnrolledError();
+    if (this.config.mfaRequired) throw new MfaRequiredError();
     await this.confirmCurrentCode(ctx, user, dto.code, 'auth.mfa.remove');
     const principal = ctx.principal!;
     await this.audit.transaction(ctx, { action: 'auth.mfa.remove', resourceType: 'user', resourceId: user.id }, async (tx, change) => {
@@ -245,8 +245,8 @@ export class AuthService {
     if (user && !isLocked(user) && ok) return user;
     if (user && !isLocked(user)) await this.countFailure(ctx, user);
     await this.audit.record(ctx, { action, outcome: 'denied', resourceType: 'user', resourceId: principal.id, details: { reason: user && isLocked(user) ? 'account locked' : 'wrong password' } });
-    if (user && isLocked(user)) throw new RuleViolationError('account-locked', 'The account is locked after repeated failed password checks; try again in 15 minutes or ask an admin');
-    throw new RuleViolationError('wrong-password', 'The password is not correct', [{ field, message: 'is not correct' }]);
+    if (user && isLocked(user)) throw new AccountLockedError();
+    throw new WrongPasswordError(field);
   }
 
   private async confirmCurrentCode(ctx: RequestContext, user: UserCredentials, code: string | undefined, action: 'auth.mfa.enrol' | 'auth.mfa.remove'): Promise<void> {
@@ -254,7 +254,7 @@ export class AuthService {
     const step = code ? this.verifyTotp(user, user.totpSecret, code) : null;
     if (step !== null && (await this.credentials.acceptTotpStep(user.id, step))) return;
     await this.audit.record(ctx, { action, outcome: 'denied', resourceType: 'user', resourceId: user.id, details: { reason: code ? 'wrong second-factor code' : 'no second-factor code' } });
-    throw new RuleViolationError('invalid-mfa-code', code ? 'The code is wrong, expired, or was already used' : 'A second factor is enrolled: send a current code to change it', [{ field: 'code', message: code ? 'is not valid' : 'is required' }]);
+    throw new RefusedMfaCodeError(code ? 'The code is wrong, expired, or was already used' : 'A second factor is enrolled: send a current code to change it', code ? 'is not valid' : 'is required');
   }
 
   private async countFailure(ctx: RequestContext, user: UserCredentials): Promise<void> {
