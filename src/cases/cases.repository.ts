@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, Tx } from '../database/database';
+import { Database, Statement, Tx } from '../database/database';
 import type { CaseMemberRole } from './case-member.entity';
 import type { CaseSensitivity, CaseStatus } from './case.entity';
 import { AlreadyMemberError, CaseNeedsLeadError } from './cases.errors';
@@ -80,6 +80,55 @@ const CASE = `c.id, c.case_number AS "caseNumber", c.title, c.summary, c.status,
 const CASE_RETURNING = CASE.replace(/\bc\./g, '');
 
 const MEMBER = `case_id AS "caseId", user_id AS "userId", role, added_at AS "addedAt", version`;
+
+/** The statement of one page of a case list (exported for the benchmark's query plans). */
+export function caseListStatement(filter: CaseListFilter, after: string[] | undefined, limit: number): Statement {
+  const values: unknown[] = [filter.viewerId];
+  const where: string[] = [];
+  const flags: string[] = [filter.membersOnly ? 'mine' : 'all', filter.sort];
+  const param = (value: unknown, cast = ''): string => {
+    values.push(value);
+    return `$${values.length}${cast}`;
+  };
+  if (filter.memberId) {
+    where.push(`EXISTS (SELECT 1 FROM case_member f WHERE f.case_id = c.id AND f.user_id = ${param(filter.memberId, '::uuid')})`);
+    flags.push('member');
+  }
+  if (filter.status) {
+    where.push(`c.status = ${param(filter.status)}`);
+    flags.push('status');
+  }
+  if (filter.sensitivity) {
+    where.push(`c.sensitivity = ${param(filter.sensitivity)}`);
+    flags.push('sensitivity');
+  }
+  if (filter.caseNumber) {
+    where.push(`c.case_number = ${param(filter.caseNumber)}`);
+    flags.push('number');
+  }
+  if (filter.words) {
+    where.push(`to_tsvector('simple', c.title) @@ plainto_tsquery('simple', ${param(filter.words)})`);
+    flags.push('words');
+  }
+  if (after) {
+    where.push(
+      filter.sort === 'activity'
+        ? `(c.last_activity_at, c.id) < (${param(after[0], '::timestamptz')}, ${param(after[1], '::uuid')})`
+        : `(c.number_year, c.number_seq) < (${param(Number(after[0]), '::smallint')}, ${param(Number(after[1]), '::int')})`,
+    );
+    flags.push('after');
+  }
+  const order = filter.sort === 'activity' ? 'c.last_activity_at DESC, c.id DESC' : 'c.number_year DESC, c.number_seq DESC';
+  return {
+    name: `cases-list:${flags.join(',')}`,
+    text: `SELECT ${CASE}, m.role AS "myRole", to_char(c.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "activityKey",
+                  c.number_year AS "numberYear", c.number_seq AS "numberSeq"
+             FROM case_file c ${filter.membersOnly ? 'JOIN' : 'LEFT JOIN'} case_member m ON m.case_id = c.id AND m.user_id = $1
+            ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+            ORDER BY ${order} LIMIT ${param(limit)}`,
+    values,
+  };
+}
 
 /** The only way to case_file, case_number_counter and case_member. */
 @Injectable()
@@ -166,51 +215,7 @@ export class CasesRepository {
    * pages stay full and cursors stable. `after` is the keyset of the last row of the previous page.
    */
   async list(filter: CaseListFilter, after: string[] | undefined, limit: number): Promise<CaseListRow[]> {
-    const values: unknown[] = [filter.viewerId];
-    const where: string[] = [];
-    const flags: string[] = [filter.membersOnly ? 'mine' : 'all', filter.sort];
-    const param = (value: unknown, cast = ''): string => {
-      values.push(value);
-      return `$${values.length}${cast}`;
-    };
-    if (filter.memberId) {
-      where.push(`EXISTS (SELECT 1 FROM case_member f WHERE f.case_id = c.id AND f.user_id = ${param(filter.memberId, '::uuid')})`);
-      flags.push('member');
-    }
-    if (filter.status) {
-      where.push(`c.status = ${param(filter.status)}`);
-      flags.push('status');
-    }
-    if (filter.sensitivity) {
-      where.push(`c.sensitivity = ${param(filter.sensitivity)}`);
-      flags.push('sensitivity');
-    }
-    if (filter.caseNumber) {
-      where.push(`c.case_number = ${param(filter.caseNumber)}`);
-      flags.push('number');
-    }
-    if (filter.words) {
-      where.push(`to_tsvector('simple', c.title) @@ plainto_tsquery('simple', ${param(filter.words)})`);
-      flags.push('words');
-    }
-    if (after) {
-      where.push(
-        filter.sort === 'activity'
-          ? `(c.last_activity_at, c.id) < (${param(after[0], '::timestamptz')}, ${param(after[1], '::uuid')})`
-          : `(c.number_year, c.number_seq) < (${param(Number(after[0]), '::smallint')}, ${param(Number(after[1]), '::int')})`,
-      );
-      flags.push('after');
-    }
-    const order = filter.sort === 'activity' ? 'c.last_activity_at DESC, c.id DESC' : 'c.number_year DESC, c.number_seq DESC';
-    return this.database.query<CaseListRow>({
-      name: `cases-list:${flags.join(',')}`,
-      text: `SELECT ${CASE}, m.role AS "myRole", to_char(c.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "activityKey",
-                    c.number_year AS "numberYear", c.number_seq AS "numberSeq"
-               FROM case_file c ${filter.membersOnly ? 'JOIN' : 'LEFT JOIN'} case_member m ON m.case_id = c.id AND m.user_id = $1
-              ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-              ORDER BY ${order} LIMIT ${param(limit)}`,
-      values,
-    });
+    return this.database.query<CaseListRow>(caseListStatement(filter, after, limit));
   }
 
   // ---- members ----
