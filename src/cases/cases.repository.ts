@@ -81,7 +81,21 @@ const CASE_RETURNING = CASE.replace(/\bc\./g, '');
 
 const MEMBER = `case_id AS "caseId", user_id AS "userId", role, added_at AS "addedAt", version`;
 
-/** The statement of one page of a case list (exported for the benchmark's query plans). */
+/** The keyset of a list row: the activity exact to the microsecond (as text), and the number's parts. */
+const KEYS = `to_char(c.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "activityKey", c.number_year AS "numberYear", c.number_seq AS "numberSeq"`;
+
+/**
+ * One case by primary key, for each membership: `OFFSET 0` keeps the subquery from being flattened, so the
+ * planner cannot trade a few hundred index lookups for a scan of every case.
+ */
+const CASE_BY_ID = (id: string): string => `SELECT * FROM case_file WHERE id = ${id} OFFSET 0`;
+
+/**
+ * The statement of one page of a case list (exported for the benchmark's query plans). A member's list is
+ * driven by their memberships (a materialized CTE: a few hundred rows by index, then each case by primary key
+ * and a top-N sort), never by walking every case in activity order and probing membership; a supervisor's
+ * walks the activity (or number) index, or the filtered member's memberships.
+ */
 export function caseListStatement(filter: CaseListFilter, after: string[] | undefined, limit: number): Statement {
   const values: unknown[] = [filter.viewerId];
   const where: string[] = [];
@@ -90,9 +104,17 @@ export function caseListStatement(filter: CaseListFilter, after: string[] | unde
     values.push(value);
     return `$${values.length}${cast}`;
   };
-  if (filter.memberId) {
-    where.push(`EXISTS (SELECT 1 FROM case_member f WHERE f.case_id = c.id AND f.user_id = ${param(filter.memberId, '::uuid')})`);
+  let from: string;
+  if (filter.membersOnly) {
+    from = `WITH mine AS MATERIALIZED (SELECT case_id, role FROM case_member WHERE user_id = $1)
+            SELECT ${CASE}, m.role AS "myRole", ${KEYS} FROM mine m CROSS JOIN LATERAL (${CASE_BY_ID('m.case_id')}) c`;
+  } else if (filter.memberId) {
+    from = `WITH theirs AS MATERIALIZED (SELECT case_id FROM case_member WHERE user_id = ${param(filter.memberId, '::uuid')})
+            SELECT ${CASE}, m.role AS "myRole", ${KEYS} FROM theirs f CROSS JOIN LATERAL (${CASE_BY_ID('f.case_id')}) c
+              LEFT JOIN case_member m ON m.case_id = c.id AND m.user_id = $1`;
     flags.push('member');
+  } else {
+    from = `SELECT ${CASE}, m.role AS "myRole", ${KEYS} FROM case_file c LEFT JOIN case_member m ON m.case_id = c.id AND m.user_id = $1`;
   }
   if (filter.status) {
     where.push(`c.status = ${param(filter.status)}`);
@@ -119,13 +141,10 @@ export function caseListStatement(filter: CaseListFilter, after: string[] | unde
     flags.push('after');
   }
   const order = filter.sort === 'activity' ? 'c.last_activity_at DESC, c.id DESC' : 'c.number_year DESC, c.number_seq DESC';
+  // $1 (the viewer) is used in every shape; a supervisor's plain list names it in its join.
   return {
     name: `cases-list:${flags.join(',')}`,
-    text: `SELECT ${CASE}, m.role AS "myRole", to_char(c.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "activityKey",
-                  c.number_year AS "numberYear", c.number_seq AS "numberSeq"
-             FROM case_file c ${filter.membersOnly ? 'JOIN' : 'LEFT JOIN'} case_member m ON m.case_id = c.id AND m.user_id = $1
-            ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-            ORDER BY ${order} LIMIT ${param(limit)}`,
+    text: `${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${param(limit)}`,
     values,
   };
 }
