@@ -94,6 +94,16 @@ describe('cases', () => {
       expect(Number(after.caseNumber.split('-')[2])).toBe(Number(before.caseNumber.split('-')[2]) + 1);
     });
 
+    it('replays a create sent again with the same Idempotency-Key: one case, one number', async () => {
+      const send = () => t.http().post(`${API}/cases`).set('Authorization', cast.lead.auth).set('Idempotency-Key', 'case-create-retry-1').send({ title: 'retried', sensitivity: 'secret' });
+      const first = await send().expect(201);
+      const again = await send().expect(201);
+      expect(again.headers['idempotency-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(await t.dataSource.query(`SELECT id FROM case_file WHERE title = 'retried'`)).toHaveLength(1);
+      expect(await auditRecords(t, { action: 'case.create', resourceId: first.body.id })).toHaveLength(1);
+    });
+
     it('refuses roles without case:create (analyst) with 403', async () => {
       await t.http().post(`${API}/cases`).set('Authorization', cast.analyst.auth).send({ title: 'x', sensitivity: 'restricted' }).expect(403);
     });
