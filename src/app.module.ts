@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { UsersModule } from './users/users.module';
 import { CommonModule } from './common/common.module';
@@ -27,6 +28,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         IntegrationsModule,
+        CasesModule,
         HealthModule,
       ],
     };

@@ -12,7 +12,7 @@ const LAYERS: string[][] = [
   ['common'],
   ['access'],
   ['audit'],
-  ['users', 'integrations', 'health'],
+  ['users', 'integrations', 'health', 'cases'],
   ['auth'],
   ['app'],
 ];

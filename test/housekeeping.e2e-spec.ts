@@ -3,6 +3,7 @@ import { AccessService } from '../src/access/access.service';
 import { INACTIVE_ACCOUNTS_LOCK, UsersJobs } from '../src/users/users.jobs';
 import { newId } from '../src/database/ids';
 import { auditRecords, signedIn } from './support/actors';
+import { aCase, addMember } from './support/cases';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('scheduled housekeeping', () => {
@@ -52,12 +53,15 @@ describe('need-to-know seam', () => {
 
   it('answers, in one query, the cases a principal may see: members and supervisors only', async () => {
     const access = t.app.get(AccessService);
-    const [caseA, caseB, caseC] = [newId(), newId(), newId()];
     const member = await signedIn(t, ['investigator']);
     const analyst = await signedIn(t, ['analyst']);
     const supervisor = await signedIn(t, ['supervisor']);
     const intake = await signedIn(t, ['intake']);
-    await t.dataSource.query(`INSERT INTO case_member (case_id, user_id, role) VALUES ($1, $3, 'lead'), ($2, $3, 'viewer'), ($2, $4, 'viewer')`, [caseA, caseB, member.id, analyst.id]);
+    // case_member refers to real cases: A led by the member; B led by the member with the analyst as viewer; C does not exist.
+    const caseA = (await aCase(t, member)).id as string;
+    const caseB = (await aCase(t, supervisor, { leadInvestigatorId: member.id })).id as string;
+    await addMember(t, caseB, supervisor, analyst, 'viewer');
+    const caseC = newId();
     const principal = (u: { id: string; roles: string[] }) => ({ kind: 'user' as const, id: u.id, roles: u.roles as never });
     expect(await access.visible(principal(member), 'case', [caseA, caseB, caseC])).toEqual(new Set([caseA, caseB]));
     expect(await access.visible(principal(analyst), 'case', [caseA, caseB, caseC])).toEqual(new Set([caseB]));

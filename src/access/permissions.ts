@@ -11,6 +11,7 @@ export type Permission =
   | 'case:read-all'
   | 'case:assign'
   | 'case:reopen'
+  | 'case:legal-hold'
   | 'registry:read'
   | 'registry:write'
   | 'search'
@@ -34,7 +35,7 @@ export type Permission =
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: ['self', 'user:admin', 'integration:admin'],
-  supervisor: ['self', 'case:create', 'case:read', 'case:write', 'case:read-all', 'case:assign', 'case:reopen', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tipster:read', 'reward:recommend', 'reward:approve', 'reward:pay', 'evidence:read', 'evidence:write'],
+  supervisor: ['self', 'case:create', 'case:read', 'case:write', 'case:read-all', 'case:assign', 'case:reopen', 'case:legal-hold', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tipster:read', 'reward:recommend', 'reward:approve', 'reward:pay', 'evidence:read', 'evidence:write'],
   investigator: ['self', 'case:create', 'case:read', 'case:write', 'registry:read', 'registry:write', 'search', 'tip:triage', 'reward:recommend', 'evidence:read', 'evidence:write'],
   analyst: ['self', 'case:read', 'registry:read', 'registry:write', 'search', 'evidence:read'],
   intake: ['self', 'tip:triage', 'tipster:read'],

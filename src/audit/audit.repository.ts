@@ -40,6 +40,8 @@ export interface AuditFilter {
   to?: Date;
   /** Keyset: only records with seq below this (newest first). */
   beforeSeq?: string;
+  /** Leave these actions out (a case timeline without its reads, for members who are not its lead). */
+  excludeActions?: readonly string[];
 }
 
 const COLUMNS = `e.seq::text AS "seq", to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt",
@@ -142,6 +144,7 @@ export class AuditRepository {
     if (filter.from) add('e.occurred_at >= ?', filter.from);
     if (filter.to) add('e.occurred_at < ?', filter.to);
     if (filter.beforeSeq) add('e.seq < ?', filter.beforeSeq);
+    if (filter.excludeActions?.length) add('e.action <> ALL(?::text[])', filter.excludeActions);
     params.push(limit);
     return this.database.query<AuditRow>({
       text: `SELECT ${COLUMNS} FROM audit_event e LEFT JOIN audit_seal s ON s.seq = e.seq

@@ -5,6 +5,7 @@ import { CANONICAL_FIELDS, parseCopyLine } from './audit-chain';
 import { AuditTrail } from './audit-trail.service';
 import { AuditSealer } from './audit-sealer.service';
 import { AuditVerifier, VerifyReport } from './audit-verifier.service';
+import type { AuditOutcome } from './audit-event.entity';
 import { AuditFilter, AuditRepository } from './audit.repository';
 import { AuditQueryDto, AuditRecordDto, CheckpointListDto, toAuditRecordResponse } from './dto/audit.dto';
 
@@ -27,6 +28,15 @@ export class AuditService {
   /** A case's history, newest first, from its audit records (for the case timeline). */
   async timeline(caseId: string, limit: number, cursor?: string): Promise<Page<AuditRecordDto>> {
     return paginate({ limit, cursor }, ['string'], (after, take) => this.repository.find({ caseId, beforeSeq: after?.[0] as string | undefined }, take), (r) => [r.seq], toAuditRecordResponse);
+  }
+
+  /**
+   * A case's records, newest first, before `beforeSeq`: `limit` of them. `excludeActions` and `outcome`
+   * narrow what a reader who is not the case's lead sees (its changes, without reads and denials).
+   */
+  async caseHistory(caseId: string, options: { beforeSeq?: string; limit: number; excludeActions?: readonly string[]; outcome?: AuditOutcome }): Promise<AuditRecordDto[]> {
+    const rows = await this.repository.find({ caseId, beforeSeq: options.beforeSeq, excludeActions: options.excludeActions, outcome: options.outcome }, options.limit);
+    return rows.map(toAuditRecordResponse);
   }
 
   /**

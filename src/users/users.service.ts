@@ -61,6 +61,14 @@ export class UsersService {
     return toUserResponse(user);
   }
 
+  /**
+   * An account by id, or undefined, in `tx` when given: for features that check whom they refer to (a case
+   * member must be an active user with the right roles).
+   */
+  async findAccount(id: string, tx?: Tx): Promise<UserAccount | undefined> {
+    return this.users.findAccount(id, tx);
+  }
+
   async update(ctx: RequestContext, id: string, expectedVersion: number, dto: UpdateUserDto): Promise<UserResponseDto> {
     return this.change(ctx, id, 'user.update', (user) => {
       assertVersion(expectedVersion, user.version);

@@ -47,6 +47,14 @@ const RATE_LIMIT_SQL = `INSERT INTO rate_limit_bucket (bucket, window_start, hit
   ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + 1
   RETURNING hits, ceil(extract(epoch FROM expires_at - now()))::int AS reset`;
 
+// GET /api/v1/cases/:id: the need-to-know query, the row with the caller's role, the read's audit record.
+const MEMBERSHIP_SQL = 'SELECT case_id FROM case_member WHERE user_id = $1 AND case_id = ANY($2::uuid[])';
+const CASE_SQL = `SELECT c.id, c.case_number AS "caseNumber", c.title, c.summary, c.status, c.sensitivity, c.lead_investigator_id AS "leadInvestigatorId",
+  c.legal_hold AS "legalHold", c.created_by AS "createdBy", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+  c.last_activity_at AS "lastActivityAt", c.closed_at AS "closedAt", c.version, m.role AS "myRole"
+  FROM case_file c LEFT JOIN case_member m ON m.case_id = c.id AND m.user_id = $2 WHERE c.id = $1`;
+const AUDIT_READ_SQL = `INSERT INTO audit_event (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
 async function session(req: IncomingMessage): Promise<{ userId: string } | undefined> {
   const { rows } = await pool.query<{ userId: string }>({ name: 'session', text: SESSION_SQL, values: [String(req.headers['x-session-id']), String(req.headers['x-user-id'])] });
   if (rows[0]) await pool.query({ name: 'rate-limit', text: RATE_LIMIT_SQL, values: [`api:user:${rows[0].userId}`, 60] });
@@ -82,7 +90,26 @@ async function auditedInsert(name: string, userId: string, req: IncomingMessage,
   }
 }
 
+async function readCase(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const id = new URL(req.url ?? '/', 'http://raw').searchParams.get('id') ?? '';
+  const user = await session(req);
+  if (!user) return send(res, 401, {});
+  const audit = (outcome: string) =>
+    pool.query({ name: 'audit-read', text: AUDIT_READ_SQL, values: ['user', user.userId, ['investigator'], 'case.read', 'case', id, id, outcome, 'raw', '127.0.0.1', req.headers['user-agent'] ?? null, null, null] });
+  const member = await pool.query({ name: 'case-membership', text: MEMBERSHIP_SQL, values: [user.userId, [id]] });
+  if (member.rows.length === 0) {
+    await audit('denied');
+    return send(res, 404, {});
+  }
+  const { rows } = await pool.query({ name: 'case-find', text: CASE_SQL, values: [id, user.userId] });
+  await audit('success');
+  res.setHeader('etag', `W/"${rows[0].version}"`);
+  send(res, 200, rows[0]);
+}
+
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+  // Same work as GET /api/v1/cases/:id: session check, need-to-know, the row, its read audit record.
+  'GET /case': readCase,
   'GET /live': async (_req, res) => send(res, 200, { status: 'ok' }),
   'GET /ready': async (_req, res) => {
     const { rows } = await pool.query('SELECT name FROM migrations');

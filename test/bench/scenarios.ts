@@ -2,6 +2,9 @@ import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
+import { myTasksStatement } from '../../src/cases/case-tasks.repository';
+import { caseListStatement } from '../../src/cases/cases.repository';
+import { caseDataSizes, generateCaseData } from './case-data';
 import type { BenchContext, LoadResult, Row } from './run';
 
 export interface Scenario {
@@ -214,4 +217,126 @@ const sealAndVerify: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [liveness, me, loginBurst, audited, sealAndVerify];
+// ---- Issue 10: cases on generated data ----
+
+interface CaseBench {
+  investigator: string;
+  investigatorId: string;
+  supervisor: string;
+  caseId: string;
+  sizes: ReturnType<typeof caseDataSizes>;
+}
+
+let caseBench: Promise<CaseBench> | undefined;
+
+/** Once per bench run, shared by the case scenarios: the two signed-in users and the generated data. */
+function caseSetup(ctx: BenchContext): Promise<CaseBench> {
+  caseBench ??= (async () => {
+    const admin = await loginAs(ctx.casefile.base, 'admin', ctx.adminPassword);
+    await createUser(ctx.casefile.base, admin, 'bench.investigator', 'bench-investigator-password-1', ['investigator']);
+    await createUser(ctx.casefile.base, admin, 'bench.supervisor', 'bench-supervisor-password-1', ['supervisor']);
+    const investigator = await loginAs(ctx.casefile.base, 'bench.investigator', 'bench-investigator-password-1');
+    const supervisor = await loginAs(ctx.casefile.base, 'bench.supervisor', 'bench-supervisor-password-1');
+    const investigatorId = sessionHeaders(investigator)['x-user-id'];
+    const sizes = caseDataSizes();
+    process.stderr.write(`bench: generating ${JSON.stringify(sizes)}…\n`);
+    const { seconds } = await generateCaseData(ctx.databaseUrl, sizes, investigatorId, (line) => process.stderr.write(`${line}\n`));
+    process.stderr.write(`bench: case data generated in ${seconds.toFixed(1)} s\n`);
+    const page = await json<{ data: { id: string }[] }>(await fetch(`${ctx.casefile.base}/api/v1/me/cases?limit=1`, { headers: { authorization: `Bearer ${investigator}` } }));
+    return { investigator, investigatorId, supervisor, caseId: page.data[0].id, sizes };
+  })();
+  return caseBench;
+}
+
+/** Issue 10: GET /cases/:id at 50 connections (need-to-know, the row, its read audit record) beside the raw baseline. */
+const caseRead: Scenario = {
+  name: 'cases: GET /cases/:id',
+  run: async (ctx) => {
+    const bench = await caseSetup(ctx);
+    const [casefile, baseline] = await alternate(
+      ctx,
+      { url: `${ctx.casefile.base}/api/v1/cases/${bench.caseId}`, connections: 50, headers: { authorization: `Bearer ${bench.investigator}` } },
+      { url: `${ctx.baseline.base}/case?id=${bench.caseId}`, connections: 50, headers: sessionHeaders(bench.investigator) },
+    );
+    return [
+      {
+        scenario: `GET /api/v1/cases/:id (50 conns, member, read audited; ${bench.sizes.cases.toLocaleString('en')} cases)`,
+        casefile,
+        baseline,
+        note: `target p99 ≤ 20 ms and ≥ 35% of baseline (session, membership, row, audit record); median of ${ROUNDS} alternating rounds`,
+      },
+    ];
+  },
+};
+
+/** Issue 10: first pages of the lists, and their query plans on the generated data. */
+const caseLists: Scenario = {
+  name: 'cases: lists',
+  run: async (ctx) => {
+    const bench = await caseSetup(ctx);
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const investigatorList = await ctx.load({ url: `${ctx.casefile.base}/api/v1/cases`, headers: bearer(bench.investigator) });
+    const supervisorList = await ctx.load({ url: `${ctx.casefile.base}/api/v1/cases`, headers: bearer(bench.supervisor) });
+    const supervisorByNumber = await ctx.load({ url: `${ctx.casefile.base}/api/v1/cases?sort=number&status=active`, headers: bearer(bench.supervisor) });
+    const myTasks = await ctx.load({ url: `${ctx.casefile.base}/api/v1/me/tasks`, headers: bearer(bench.investigator) });
+    const supervisorId = sessionHeaders(bench.supervisor)['x-user-id'];
+    const plans: [string, { text: string; values?: unknown[] }][] = [
+      [`GET /cases, investigator on ${bench.sizes.investigatorCases} cases`, caseListStatement({ viewerId: bench.investigatorId, membersOnly: true, sort: 'activity' }, undefined, 26)],
+      ['GET /cases, supervisor', caseListStatement({ viewerId: supervisorId, membersOnly: false, sort: 'activity' }, undefined, 26)],
+      ['GET /cases?sort=number&status=active, supervisor', caseListStatement({ viewerId: supervisorId, membersOnly: false, sort: 'number', status: 'active' }, undefined, 26)],
+      ['GET /cases?q=laptop farm, investigator', caseListStatement({ viewerId: bench.investigatorId, membersOnly: true, sort: 'activity', words: 'laptop farm' }, undefined, 26)],
+      ['GET /me/tasks, investigator', myTasksStatement(bench.investigatorId, undefined, 26)],
+    ];
+    const db = new Client({ connectionString: ctx.databaseUrl });
+    await db.connect();
+    try {
+      for (const [title, statement] of plans) {
+        const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, statement.values);
+        process.stdout.write(`\n#### ${title}\n\n\`\`\`\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`);
+      }
+    } finally {
+      await db.end();
+    }
+    const note = 'target p95 ≤ 20 ms (p99 shown); first page (25), read audited';
+    return [
+      { scenario: `GET /api/v1/cases, investigator on ${bench.sizes.investigatorCases} cases (10 conns)`, casefile: investigatorList, note },
+      { scenario: `GET /api/v1/cases, supervisor (${bench.sizes.cases.toLocaleString('en')} cases, 10 conns)`, casefile: supervisorList, note },
+      { scenario: 'GET /api/v1/cases?sort=number&status=active, supervisor (10 conns)', casefile: supervisorByNumber, note },
+      { scenario: 'GET /api/v1/me/tasks, investigator (10 conns)', casefile: myTasks, note },
+    ];
+  },
+};
+
+/** Issue 10: 50 concurrent creates finish with 50 consecutive numbers. */
+const caseCreates: Scenario = {
+  name: 'cases: concurrent creates',
+  run: async (ctx) => {
+    const bench = await caseSetup(ctx);
+    const start = performance.now();
+    const latencies: number[] = [];
+    const created = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const t0 = performance.now();
+        const res = await fetch(`${ctx.casefile.base}/api/v1/cases`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bench.investigator}` },
+          body: JSON.stringify({ title: `Concurrent create ${i}`, sensitivity: 'restricted' }),
+        });
+        latencies.push(performance.now() - t0);
+        return json<{ caseNumber: string }>(res);
+      }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    const seqs = created.map((c) => Number(c.caseNumber.split('-')[2])).sort((a, b) => a - b);
+    const consecutive = new Set(seqs).size === 50 && seqs[49] - seqs[0] === 49;
+    return [
+      {
+        scenario: '50 concurrent POST /api/v1/cases',
+        casefile: { rps: 50 / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors: consecutive ? 0 : 1 },
+        note: `${consecutive ? 'consecutive' : 'NOT consecutive'}: ${created[0] ? `${seqs[0]}…${seqs[49]}` : ''} in ${seconds.toFixed(2)} s`,
+      },
+    ];
+  },
+};
+
+export const scenarios: Scenario[] = [liveness, me, loginBurst, audited, sealAndVerify, caseRead, caseLists, caseCreates];
