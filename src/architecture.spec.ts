@@ -12,7 +12,8 @@ const LAYERS: string[][] = [
   ['common'],
   ['access'],
   ['audit'],
-  ['users', 'integrations', 'health'],
+  ['users', 'integrations', 'health', 'subjects', 'organizations', 'selectors'],
+  ['links', 'search'],
   ['auth'],
   ['app'],
 ];
