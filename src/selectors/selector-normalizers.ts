@@ -77,7 +77,7 @@ const bad = (kind: SelectorKind, reason: string): NormalizeResult => ({ ok: fals
 
 /** NFKC, trimmed, without control or zero-width characters. */
 function clean(value: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return value.normalize('NFKC').replace(/[\u0000-\u001f\u007f\u200b-\u200d\u2060\ufeff]/g, '').trim();
 }
 

@@ -75,7 +75,7 @@ export class SubjectsService {
         description: dto.description,
       };
       const before = fieldsOf(current);
-      const after = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as SubjectFields;
+      const after = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
       change.set({ before: auditView(before), after: auditView(after) });
       return toSubjectResponse(await this.subjects.update(tx, id, patch));
     });
