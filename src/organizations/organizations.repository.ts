@@ -50,6 +50,22 @@ const FIELD_ORDER = Object.keys(COLUMNS) as (keyof OrganizationFields)[];
 const cast = (k: keyof OrganizationFields): string => (COLUMNS[k].json ? '::jsonb' : '');
 const param = (k: keyof OrganizationFields, value: unknown): unknown => (COLUMNS[k].json ? JSON.stringify(value) : value);
 
+/** Fuzzy name search over organization_name: $1 the term, $2 how many. */
+export const ORGANIZATION_NAME_SEARCH_SQL = `WITH q AS (SELECT casefile_name_key($1) AS k),
+              best AS (
+                SELECT DISTINCT ON (n.organization_id) n.organization_id, n.name, n.kind,
+                       word_similarity(q.k, n.key) AS score, similarity(q.k, n.key) AS whole
+                  FROM q, organization_name n
+                 WHERE q.k <% n.key
+                 ORDER BY n.organization_id, score DESC, whole DESC, n.ord)
+             SELECT o.id, o.name AS label, o.kind, best.name AS "matchedName", best.kind AS "matchedKind", round(best.score::numeric, 3)::float8 AS score
+               FROM best JOIN organization o ON o.id = best.organization_id
+              ORDER BY best.score DESC, best.whole DESC, o.id
+              LIMIT $2`;
+
+/** Labels by id ($1 uuid[]): for graph nodes. */
+export const ORGANIZATION_SUMMARIES_SQL = `SELECT id, name AS label, kind FROM organization WHERE id = ANY($1::uuid[])`;
+
 /** The only way to the organization and organization_name tables. */
 @Injectable()
 export class OrganizationsRepository {
@@ -98,24 +114,14 @@ export class OrganizationsRepository {
 
   async summaries(ids: readonly string[]): Promise<{ id: string; label: string; kind: OrganizationKind }[]> {
     if (ids.length === 0) return [];
-    return this.database.query({ name: 'organizations-summaries', text: `SELECT id, name AS label, kind FROM organization WHERE id = ANY($1::uuid[])`, values: [ids] });
+    return this.database.query({ name: 'organizations-summaries', text: ORGANIZATION_SUMMARIES_SQL, values: [ids] });
   }
 
   /** Organizations with a name or alias close to `term` (see SubjectsRepository.searchNames). */
   async searchNames(term: string, limit: number): Promise<OrganizationNameMatch[]> {
     return this.database.query<OrganizationNameMatch>({
       name: 'organizations-search-names',
-      text: `WITH q AS (SELECT casefile_name_key($1) AS k),
-              best AS (
-                SELECT DISTINCT ON (n.organization_id) n.organization_id, n.name, n.kind,
-                       word_similarity(q.k, casefile_name_key(n.name)) AS score, similarity(q.k, casefile_name_key(n.name)) AS whole
-                  FROM q, organization_name n
-                 WHERE q.k <% casefile_name_key(n.name)
-                 ORDER BY n.organization_id, score DESC, whole DESC, n.ord)
-             SELECT o.id, o.name AS label, o.kind, best.name AS "matchedName", best.kind AS "matchedKind", round(best.score::numeric, 3)::float8 AS score
-               FROM best JOIN organization o ON o.id = best.organization_id
-              ORDER BY best.score DESC, best.whole DESC, o.id
-              LIMIT $2`,
+      text: ORGANIZATION_NAME_SEARCH_SQL,
       values: [term, limit],
     });
   }

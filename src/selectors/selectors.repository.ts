@@ -15,6 +15,12 @@ export interface SelectorRecord {
 
 const RECORD = `id, kind, value, normalized_value AS "normalizedValue", qualifier, description, created_at AS "createdAt", version`;
 
+/** The selectors with these (kind, normalized value) pairs ($1 kinds, $2 values): one unique-index probe each. */
+export const SELECTOR_BY_VALUES_SQL = `SELECT ${RECORD} FROM selector WHERE (kind, normalized_value) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY id`;
+
+/** Labels by id ($1 uuid[]): for graph nodes. */
+export const SELECTOR_SUMMARIES_SQL = `SELECT id, normalized_value AS label, kind FROM selector WHERE id = ANY($1::uuid[])`;
+
 /** The only way to the selector table. */
 @Injectable()
 export class SelectorsRepository {
@@ -42,7 +48,7 @@ export class SelectorsRepository {
     return this.database.query<SelectorRecord>(
       {
         name: 'selectors-by-values',
-        text: `SELECT ${RECORD} FROM selector WHERE (kind, normalized_value) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY id`,
+        text: SELECTOR_BY_VALUES_SQL,
         values: [pairs.map((p) => p.kind), pairs.map((p) => p.normalizedValue)],
       },
       tx,
@@ -59,6 +65,6 @@ export class SelectorsRepository {
 
   async summaries(ids: readonly string[]): Promise<{ id: string; label: string; kind: SelectorKind }[]> {
     if (ids.length === 0) return [];
-    return this.database.query({ name: 'selectors-summaries', text: `SELECT id, normalized_value AS label, kind FROM selector WHERE id = ANY($1::uuid[])`, values: [ids] });
+    return this.database.query({ name: 'selectors-summaries', text: SELECTOR_SUMMARIES_SQL, values: [ids] });
   }
 }

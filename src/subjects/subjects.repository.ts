@@ -66,6 +66,22 @@ const FIELD_ORDER = Object.keys(COLUMNS) as (keyof SubjectFields)[];
 
 const param = (key: keyof SubjectFields, value: unknown): unknown => (COLUMNS[key].json && value !== null ? JSON.stringify(value) : value);
 
+/** Fuzzy name search over subject_name (GIN trigram on key = casefile_name_key(name)): $1 the term, $2 how many. */
+export const SUBJECT_NAME_SEARCH_SQL = `WITH q AS (SELECT casefile_name_key($1) AS k),
+              best AS (
+                SELECT DISTINCT ON (n.subject_id) n.subject_id, n.name, n.kind,
+                       word_similarity(q.k, n.key) AS score, similarity(q.k, n.key) AS whole
+                  FROM q, subject_name n
+                 WHERE q.k <% n.key
+                 ORDER BY n.subject_id, score DESC, whole DESC, n.ord)
+             SELECT s.id, s.full_name AS label, s.status, best.name AS "matchedName", best.kind AS "matchedKind", round(best.score::numeric, 3)::float8 AS score
+               FROM best JOIN subject s ON s.id = best.subject_id
+              ORDER BY best.score DESC, best.whole DESC, s.id
+              LIMIT $2`;
+
+/** Labels by id ($1 uuid[]): for graph nodes. */
+export const SUBJECT_SUMMARIES_SQL = `SELECT id, full_name AS label, status FROM subject WHERE id = ANY($1::uuid[])`;
+
 /** The only way to the subject and subject_name tables. */
 @Injectable()
 export class SubjectsRepository {
@@ -120,7 +136,7 @@ export class SubjectsRepository {
   /** Of `ids`, those that exist, with what a graph node or a search hit shows. */
   async summaries(ids: readonly string[]): Promise<{ id: string; label: string; status: SubjectStatus }[]> {
     if (ids.length === 0) return [];
-    return this.database.query({ name: 'subjects-summaries', text: `SELECT id, full_name AS label, status FROM subject WHERE id = ANY($1::uuid[])`, values: [ids] });
+    return this.database.query({ name: 'subjects-summaries', text: SUBJECT_SUMMARIES_SQL, values: [ids] });
   }
 
   /**
@@ -130,17 +146,7 @@ export class SubjectsRepository {
   async searchNames(term: string, limit: number): Promise<SubjectNameMatch[]> {
     return this.database.query<SubjectNameMatch>({
       name: 'subjects-search-names',
-      text: `WITH q AS (SELECT casefile_name_key($1) AS k),
-              best AS (
-                SELECT DISTINCT ON (n.subject_id) n.subject_id, n.name, n.kind,
-                       word_similarity(q.k, casefile_name_key(n.name)) AS score, similarity(q.k, casefile_name_key(n.name)) AS whole
-                  FROM q, subject_name n
-                 WHERE q.k <% casefile_name_key(n.name)
-                 ORDER BY n.subject_id, score DESC, whole DESC, n.ord)
-             SELECT s.id, s.full_name AS label, s.status, best.name AS "matchedName", best.kind AS "matchedKind", round(best.score::numeric, 3)::float8 AS score
-               FROM best JOIN subject s ON s.id = best.subject_id
-              ORDER BY best.score DESC, best.whole DESC, s.id
-              LIMIT $2`,
+      text: SUBJECT_NAME_SEARCH_SQL,
       values: [term, limit],
     });
   }
