@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     embedded = new EmbeddedDatabase({ dir: join(dataDir, 'pg'), password: secrets.embeddedDbPassword });
     url = await embedded.start();
   }
-  const config = new AppConfig({ ...env, SCHEDULER_ENABLED: false } as typeof env, url, secrets);
+  const config = new AppConfig({ ...env, SCHEDULER_ENABLED: false }, url, secrets);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, new HttpMetrics()), { logger: ['error', 'warn'] });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   try {

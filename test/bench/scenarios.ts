@@ -7,7 +7,7 @@ import { ORGANIZATION_NAME_SEARCH_SQL } from '../../src/organizations/organizati
 import { interpretSelector } from '../../src/selectors/selector-normalizers';
 import { SELECTOR_BY_VALUES_SQL } from '../../src/selectors/selectors.repository';
 import { SUBJECT_NAME_SEARCH_SQL } from '../../src/subjects/subjects.repository';
-import { benchId, explain, generateRegistry, HUB_ALIAS, registrySizes } from './registry-data';
+import { benchId, explain, generateRegistry, registrySizes } from './registry-data';
 import type { BenchContext, LoadResult, Row } from './run';
 
 export interface Scenario {
