@@ -4,7 +4,7 @@ import { OrganizationEntity } from './organization.entity';
 /** One name of an organization (ord 0: its name; then its aliases), kept by the trigger `organization_names_sync`. */
 @Entity({ name: 'organization_name' })
 @Check('ck_organization_name_kind', `kind IN ('name', 'alias')`)
-// GIN (key gin_trgm_ops), made by the migration.
+// GIN (casefile_name_key(name) gin_trgm_ops), made by the migration.
 @Index('idx_organization_name_trgm', { synchronize: false })
 export class OrganizationNameEntity {
   @PrimaryColumn({ type: 'uuid' })
@@ -15,10 +15,6 @@ export class OrganizationNameEntity {
 
   @Column({ type: 'text' })
   name!: string;
-
-  /** casefile_name_key(name), computed once by the trigger: what the search compares and indexes. */
-  @Column({ type: 'text' })
-  key!: string;
 
   @Column({ type: 'text' })
   kind!: 'name' | 'alias';

@@ -52,12 +52,14 @@ const param = (k: keyof OrganizationFields, value: unknown): unknown => (COLUMNS
 
 /** Fuzzy name search over organization_name: $1 the term, $2 how many. */
 export const ORGANIZATION_NAME_SEARCH_SQL = `WITH q AS (SELECT casefile_name_key($1) AS k),
-              best AS (
-                SELECT DISTINCT ON (n.organization_id) n.organization_id, n.name, n.kind,
-                       word_similarity(q.k, n.key) AS score, similarity(q.k, n.key) AS whole
+              hits AS MATERIALIZED (
+                SELECT n.organization_id, n.ord, n.name, n.kind, casefile_name_key(n.name) AS key
                   FROM q, organization_name n
-                 WHERE q.k <% n.key
-                 ORDER BY n.organization_id, score DESC, whole DESC, n.ord)
+                 WHERE q.k <% casefile_name_key(n.name)),
+              best AS (
+                SELECT DISTINCT ON (h.organization_id) h.organization_id, h.name, h.kind, word_similarity(q.k, h.key) AS score, similarity(q.k, h.key) AS whole
+                  FROM q, hits h
+                 ORDER BY h.organization_id, score DESC, whole DESC, h.ord)
              SELECT o.id, o.name AS label, o.kind, best.name AS "matchedName", best.kind AS "matchedKind", round(best.score::numeric, 3)::float8 AS score
                FROM best JOIN organization o ON o.id = best.organization_id
               ORDER BY best.score DESC, best.whole DESC, o.id

@@ -7,7 +7,7 @@ import { SubjectEntity } from './subject.entity';
  */
 @Entity({ name: 'subject_name' })
 @Check('ck_subject_name_kind', `kind IN ('full_name', 'alias')`)
-// GIN (key gin_trgm_ops): an operator class TypeORM cannot express, made by the migration.
+// GIN (casefile_name_key(name) gin_trgm_ops): an expression index TypeORM cannot express, made by the migration.
 @Index('idx_subject_name_trgm', { synchronize: false })
 export class SubjectNameEntity {
   @PrimaryColumn({ type: 'uuid' })
@@ -18,10 +18,6 @@ export class SubjectNameEntity {
 
   @Column({ type: 'text' })
   name!: string;
-
-  /** casefile_name_key(name), computed once by the trigger: what the search compares and indexes. */
-  @Column({ type: 'text' })
-  key!: string;
 
   @Column({ type: 'text' })
   kind!: 'full_name' | 'alias';

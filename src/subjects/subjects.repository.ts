@@ -66,14 +66,16 @@ const FIELD_ORDER = Object.keys(COLUMNS) as (keyof SubjectFields)[];
 
 const param = (key: keyof SubjectFields, value: unknown): unknown => (COLUMNS[key].json && value !== null ? JSON.stringify(value) : value);
 
-/** Fuzzy name search over subject_name (GIN trigram on key = casefile_name_key(name)): $1 the term, $2 how many. */
+/** Fuzzy name search over subject_name (the GIN trigram expression index on casefile_name_key(name); the key computed once per candidate): $1 the term, $2 how many. */
 export const SUBJECT_NAME_SEARCH_SQL = `WITH q AS (SELECT casefile_name_key($1) AS k),
-              best AS (
-                SELECT DISTINCT ON (n.subject_id) n.subject_id, n.name, n.kind,
-                       word_similarity(q.k, n.key) AS score, similarity(q.k, n.key) AS whole
+              hits AS MATERIALIZED (
+                SELECT n.subject_id, n.ord, n.name, n.kind, casefile_name_key(n.name) AS key
                   FROM q, subject_name n
-                 WHERE q.k <% n.key
-                 ORDER BY n.subject_id, score DESC, whole DESC, n.ord)
+                 WHERE q.k <% casefile_name_key(n.name)),
+              best AS (
+                SELECT DISTINCT ON (h.subject_id) h.subject_id, h.name, h.kind, word_similarity(q.k, h.key) AS score, similarity(q.k, h.key) AS whole
+                  FROM q, hits h
+                 ORDER BY h.subject_id, score DESC, whole DESC, h.ord)
              SELECT s.id, s.full_name AS label, s.status, best.name AS "matchedName", best.kind AS "matchedKind", round(best.score::numeric, 3)::float8 AS score
                FROM best JOIN subject s ON s.id = best.subject_id
               ORDER BY best.score DESC, best.whole DESC, s.id
