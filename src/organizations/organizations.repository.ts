@@ -51,19 +51,18 @@ const cast = (k: keyof OrganizationFields): string => (COLUMNS[k].json ? '::json
 const param = (k: keyof OrganizationFields, value: unknown): unknown => (COLUMNS[k].json ? JSON.stringify(value) : value);
 
 /** Fuzzy name search over organization_name: $1 the term, $2 how many. */
-export const ORGANIZATION_NAME_SEARCH_SQL = `WITH q AS (SELECT casefile_name_key($1) AS k),
-              hits AS MATERIALIZED (
+export const ORGANIZATION_NAME_SEARCH_SQL = `WITH hits AS MATERIALIZED (
                 SELECT n.organization_id, n.ord, n.name, n.kind, casefile_name_key(n.name) AS key
-                  FROM q, organization_name n
-                 WHERE q.k <% casefile_name_key(n.name)),
+                  FROM organization_name n
+                 WHERE casefile_name_key($1) <% casefile_name_key(n.name)),
               best AS (
-                SELECT DISTINCT ON (h.organization_id) h.organization_id, h.name, h.kind, word_similarity(q.k, h.key) AS score, similarity(q.k, h.key) AS whole
-                  FROM q, hits h
-                 ORDER BY h.organization_id, score DESC, whole DESC, h.ord)
-             SELECT o.id, o.name AS label, o.kind, best.name AS "matchedName", best.kind AS "matchedKind", round(best.score::numeric, 3)::float8 AS score
-               FROM best JOIN organization o ON o.id = best.organization_id
-              ORDER BY best.score DESC, best.whole DESC, o.id
-              LIMIT $2`;
+                SELECT DISTINCT ON (h.organization_id) h.organization_id, h.name, h.kind, word_similarity(casefile_name_key($1), h.key) AS score, similarity(casefile_name_key($1), h.key) AS whole
+                  FROM hits h
+                 ORDER BY h.organization_id, score DESC, whole DESC, h.ord),
+              top AS (SELECT * FROM best ORDER BY score DESC, whole DESC, organization_id LIMIT $2)
+             SELECT o.id, o.name AS label, o.kind, top.name AS "matchedName", top.kind AS "matchedKind", round(top.score::numeric, 3)::float8 AS score
+               FROM top JOIN organization o ON o.id = top.organization_id
+              ORDER BY top.score DESC, top.whole DESC, o.id`;
 
 /** Labels by id ($1 uuid[]): for graph nodes. */
 export const ORGANIZATION_SUMMARIES_SQL = `SELECT id, name AS label, kind FROM organization WHERE id = ANY($1::uuid[])`;

@@ -67,19 +67,18 @@ const FIELD_ORDER = Object.keys(COLUMNS) as (keyof SubjectFields)[];
 const param = (key: keyof SubjectFields, value: unknown): unknown => (COLUMNS[key].json && value !== null ? JSON.stringify(value) : value);
 
 /** Fuzzy name search over subject_name (the GIN trigram expression index on casefile_name_key(name); the key computed once per candidate): $1 the term, $2 how many. */
-export const SUBJECT_NAME_SEARCH_SQL = `WITH q AS (SELECT casefile_name_key($1) AS k),
-              hits AS MATERIALIZED (
+export const SUBJECT_NAME_SEARCH_SQL = `WITH hits AS MATERIALIZED (
                 SELECT n.subject_id, n.ord, n.name, n.kind, casefile_name_key(n.name) AS key
-                  FROM q, subject_name n
-                 WHERE q.k <% casefile_name_key(n.name)),
+                  FROM subject_name n
+                 WHERE casefile_name_key($1) <% casefile_name_key(n.name)),
               best AS (
-                SELECT DISTINCT ON (h.subject_id) h.subject_id, h.name, h.kind, word_similarity(q.k, h.key) AS score, similarity(q.k, h.key) AS whole
-                  FROM q, hits h
-                 ORDER BY h.subject_id, score DESC, whole DESC, h.ord)
-             SELECT s.id, s.full_name AS label, s.status, best.name AS "matchedName", best.kind AS "matchedKind", round(best.score::numeric, 3)::float8 AS score
-               FROM best JOIN subject s ON s.id = best.subject_id
-              ORDER BY best.score DESC, best.whole DESC, s.id
-              LIMIT $2`;
+                SELECT DISTINCT ON (h.subject_id) h.subject_id, h.name, h.kind, word_similarity(casefile_name_key($1), h.key) AS score, similarity(casefile_name_key($1), h.key) AS whole
+                  FROM hits h
+                 ORDER BY h.subject_id, score DESC, whole DESC, h.ord),
+              top AS (SELECT * FROM best ORDER BY score DESC, whole DESC, subject_id LIMIT $2)
+             SELECT s.id, s.full_name AS label, s.status, top.name AS "matchedName", top.kind AS "matchedKind", round(top.score::numeric, 3)::float8 AS score
+               FROM top JOIN subject s ON s.id = top.subject_id
+              ORDER BY top.score DESC, top.whole DESC, s.id`;
 
 /** Labels by id ($1 uuid[]): for graph nodes. */
 export const SUBJECT_SUMMARIES_SQL = `SELECT id, full_name AS label, status FROM subject WHERE id = ANY($1::uuid[])`;
