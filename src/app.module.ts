@@ -5,6 +5,11 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { LinksModule } from './links/links.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { SearchModule } from './search/search.module';
+import { SelectorsModule } from './selectors/selectors.module';
+import { SubjectsModule } from './subjects/subjects.module';
 import { UsersModule } from './users/users.module';
 import { CommonModule } from './common/common.module';
 import { HttpMetrics } from './common/metrics/http-metrics';
@@ -29,6 +34,11 @@ export class AppModule {
         UsersModule,
         IntegrationsModule,
         CasesModule,
+        SubjectsModule,
+        OrganizationsModule,
+        SelectorsModule,
+        LinksModule,
+        SearchModule,
         HealthModule,
       ],
     };

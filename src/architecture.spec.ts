@@ -12,7 +12,8 @@ const LAYERS: string[][] = [
   ['common'],
   ['access'],
   ['audit'],
-  ['users', 'integrations', 'health', 'cases'],
+  ['users', 'integrations', 'health', 'cases', 'subjects', 'organizations', 'selectors'],
+  ['links', 'search'],
   ['auth'],
   ['app'],
 ];

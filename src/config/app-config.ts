@@ -23,6 +23,8 @@ export class AppConfig {
   readonly audit: { sealIntervalMs: number; checkpointIntervalSeconds: number; denialWindowSeconds: number };
   readonly schedulerEnabled: boolean;
   readonly trustProxy: boolean | string;
+  /** Region for phone numbers written without a country code. */
+  readonly defaultPhoneRegion: string;
 
   constructor(
     env: EnvironmentVariables,
@@ -50,6 +52,7 @@ export class AppConfig {
     this.expensiveConcurrency = { perPrincipal: env.EXPENSIVE_CONCURRENCY_PER_PRINCIPAL, total: env.EXPENSIVE_CONCURRENCY_TOTAL };
     this.audit = { sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS, checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS, denialWindowSeconds: env.AUDIT_DENIAL_WINDOW_SECONDS };
     this.schedulerEnabled = env.SCHEDULER_ENABLED;
+    this.defaultPhoneRegion = env.SELECTOR_DEFAULT_PHONE_REGION;
     const proxy = env.TRUST_PROXY?.trim();
     this.trustProxy = proxy === undefined || proxy === '' || proxy === 'false' ? false : proxy === 'true' ? true : proxy;
   }

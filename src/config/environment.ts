@@ -106,6 +106,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   SCHEDULER_ENABLED = true;
 
+  /** Phone numbers written without a country code (selectors, tip intake) are read in this region. */
+  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'SELECTOR_DEFAULT_PHONE_REGION must be an ISO 3166-1 alpha-2 code in capitals, such as US' })
+  SELECTOR_DEFAULT_PHONE_REGION = 'US';
+
   /** Behind a load balancer: which proxies' X-Forwarded-For to believe (Fastify trustProxy: `true`, or addresses/CIDRs). */
   @IsOptional() @IsString() @MaxLength(1024)
   TRUST_PROXY?: string;

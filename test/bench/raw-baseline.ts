@@ -1,6 +1,12 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import 'reflect-metadata';
+import { GRAPH_SQL } from '../../src/links/links.repository';
+import { ORGANIZATION_NAME_SEARCH_SQL, ORGANIZATION_SUMMARIES_SQL } from '../../src/organizations/organizations.repository';
+import { interpretSelector } from '../../src/selectors/selector-normalizers';
+import { SELECTOR_BY_VALUES_SQL, SELECTOR_SUMMARIES_SQL } from '../../src/selectors/selectors.repository';
+import { SUBJECT_NAME_SEARCH_SQL, SUBJECT_SUMMARIES_SQL } from '../../src/subjects/subjects.repository';
 
 /**
  * The raw baseline: a bare node:http + pg server doing the same database work as each benchmarked
@@ -107,9 +113,48 @@ async function readCase(req: IncomingMessage, res: ServerResponse): Promise<void
   send(res, 200, rows[0]);
 }
 
+const param = (req: IncomingMessage, name: string): string => new URL(req.url ?? '/', 'http://x').searchParams.get(name) ?? '';
+
+/** Same statements as the registry's repositories (imported, not copied). */
+async function selectorsBySpelling(value: string): Promise<unknown[]> {
+  const pairs = interpretSelector(value, { defaultPhoneRegion: 'US' });
+  if (pairs.length === 0) return [];
+  const { rows } = await pool.query({ name: 'selectors-by-values', text: SELECTOR_BY_VALUES_SQL, values: [pairs.map((p) => p.kind), pairs.map((p) => p.normalizedValue)] });
+  return rows;
+}
+
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
   // Same work as GET /api/v1/cases/:id: session check, need-to-know, the row, its read audit record.
   'GET /case': readCase,
+  // Same work as GET /api/v1/search: the session check, then subjects, organizations and selectors at once.
+  'GET /registry/search': async (req, res) => {
+    if (!(await session(req))) return send(res, 401, {});
+    const q = param(req, 'q').trim();
+    const [subjects, organizations, selectors] = await Promise.all([
+      pool.query({ name: 'subjects-search-names', text: SUBJECT_NAME_SEARCH_SQL, values: [q, 20] }),
+      pool.query({ name: 'organizations-search-names', text: ORGANIZATION_NAME_SEARCH_SQL, values: [q, 20] }),
+      selectorsBySpelling(q),
+    ]);
+    send(res, 200, { data: [...selectors, ...subjects.rows, ...organizations.rows].slice(0, 20) });
+  },
+  // Same work as GET /api/v1/selectors?value=: the session check, normalise as every kind, one lookup.
+  'GET /registry/selector': async (req, res) => {
+    if (!(await session(req))) return send(res, 401, {});
+    send(res, 200, { data: await selectorsBySpelling(param(req, 'value')), nextCursor: null });
+  },
+  // Same work as GET /api/v1/graph: the session check, the recursive walk, then the labels per type.
+  'GET /registry/graph': async (req, res) => {
+    if (!(await session(req))) return send(res, 401, {});
+    const { rows } = await pool.query({ name: 'links-graph', text: GRAPH_SQL, values: [param(req, 'root'), Number(param(req, 'depth')), null, 500, 2000, 'subject'] });
+    const nodes = rows[0].nodes as { id: string; type: string }[];
+    const ids = (type: string): string[] => nodes.filter((n) => n.type === type).map((n) => n.id);
+    const labels = await Promise.all([
+      ids('subject').length ? pool.query({ name: 'subjects-summaries', text: SUBJECT_SUMMARIES_SQL, values: [ids('subject')] }) : { rows: [] },
+      ids('organization').length ? pool.query({ name: 'organizations-summaries', text: ORGANIZATION_SUMMARIES_SQL, values: [ids('organization')] }) : { rows: [] },
+      ids('selector').length ? pool.query({ name: 'selectors-summaries', text: SELECTOR_SUMMARIES_SQL, values: [ids('selector')] }) : { rows: [] },
+    ]);
+    send(res, 200, { nodes, labels: labels.flatMap((l) => l.rows), edges: rows[0].edges, truncated: rows[0].cut });
+  },
   'GET /live': async (_req, res) => send(res, 200, { status: 'ok' }),
   'GET /ready': async (_req, res) => {
     const { rows } = await pool.query('SELECT name FROM migrations');

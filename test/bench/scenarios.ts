@@ -5,6 +5,12 @@ import { Client } from 'pg';
 import { myTasksStatement } from '../../src/cases/case-tasks.repository';
 import { caseListStatement } from '../../src/cases/cases.repository';
 import { caseDataSizes, generateCaseData } from './case-data';
+import { GRAPH_SQL } from '../../src/links/links.repository';
+import { ORGANIZATION_NAME_SEARCH_SQL } from '../../src/organizations/organizations.repository';
+import { interpretSelector } from '../../src/selectors/selector-normalizers';
+import { SELECTOR_BY_VALUES_SQL } from '../../src/selectors/selectors.repository';
+import { SUBJECT_NAME_SEARCH_SQL } from '../../src/subjects/subjects.repository';
+import { benchId, explain, generateRegistry, registrySizes } from './registry-data';
 import type { BenchContext, LoadResult, Row } from './run';
 
 export interface Scenario {
@@ -339,4 +345,51 @@ const caseCreates: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [liveness, me, loginBurst, audited, sealAndVerify, caseRead, caseLists, caseCreates];
+/**
+ * Issue 11: the entity registry at scale (sizes by BENCH_REGISTRY_*; see registry-data.ts): fuzzy name search,
+ * exact selector lookup by another spelling, and a 2-hop graph from a well-connected subject, each at 10
+ * connections beside the raw baseline running the same SQL. Prints the EXPLAIN plans to stderr.
+ */
+const registry: Scenario = {
+  name: 'registry',
+  run: async (ctx) => {
+    const sizes = registrySizes();
+    const seconds = await generateRegistry(ctx.databaseUrl, sizes, (line) => process.stderr.write(`bench: ${line}\n`));
+    const admin = await loginAs(ctx.casefile.base, 'admin', ctx.adminPassword);
+    await createUser(ctx.casefile.base, admin, 'bench.analyst', 'bench-analyst-password-1', ['analyst']);
+    const token = await loginAs(ctx.casefile.base, 'bench.analyst', 'bench-analyst-password-1');
+    const bearer = { authorization: `Bearer ${token}` };
+    const raw = sessionHeaders(token);
+    const hub = benchId('s', 1);
+    const q = encodeURIComponent('Jong Song-hwa');
+    const phone = encodeURIComponent('(202) 456-1111');
+    const check = async (url: string, headers: Record<string, string>): Promise<unknown> => json(await fetch(url, { headers }));
+    const sample = (await check(`${ctx.casefile.base}/api/v1/search?q=${q}&types=subject,organization,selector`, bearer)) as { data: { id: string; why: string }[] };
+    const graph = (await check(`${ctx.casefile.base}/api/v1/graph?root=subject:${hub}&depth=2`, bearer)) as { nodes: unknown[]; edges: unknown[]; truncated: boolean };
+    const found = (await check(`${ctx.casefile.base}/api/v1/selectors?value=${phone}`, bearer)) as { data: unknown[] };
+    const plans = [
+      ['fuzzy subject name search', SUBJECT_NAME_SEARCH_SQL, ['Jong Song-hwa', 20]],
+      ['fuzzy organization name search', ORGANIZATION_NAME_SEARCH_SQL, ['Jong Song-hwa', 20]],
+      ['selector by any spelling', SELECTOR_BY_VALUES_SQL, [interpretSelector('(202) 456-1111').map((r) => r.kind), interpretSelector('(202) 456-1111').map((r) => r.normalizedValue)]],
+      ['2-hop graph', GRAPH_SQL, [hub, 2, null, 500, 2000, 'subject']],
+    ] as const;
+    for (const [label, sql, values] of plans) process.stderr.write(`\nbench: EXPLAIN ${label}\n${await explain(ctx.databaseUrl, sql, [...values])}\n`);
+    const [search, searchRaw, lookup, lookupRaw, walk, walkRaw] = await alternate(
+      ctx,
+      { url: `${ctx.casefile.base}/api/v1/search?q=${q}`, headers: bearer },
+      { url: `${ctx.baseline.base}/registry/search?q=${q}`, headers: raw },
+      { url: `${ctx.casefile.base}/api/v1/selectors?value=${phone}`, headers: bearer },
+      { url: `${ctx.baseline.base}/registry/selector?value=${phone}`, headers: raw },
+      { url: `${ctx.casefile.base}/api/v1/graph?root=subject:${hub}&depth=2`, headers: bearer },
+      { url: `${ctx.baseline.base}/registry/graph?root=${hub}&depth=2`, headers: raw },
+    );
+    const size = `${sizes.subjects.toLocaleString('en')} subjects ×4 names, ${sizes.organizations.toLocaleString('en')} orgs, ${sizes.selectors.toLocaleString('en')} selectors, ${sizes.links.toLocaleString('en')} links, generated in ${seconds.toFixed(0)} s`;
+    return [
+      { scenario: 'GET /api/v1/search?q=Jong Song-hwa (10 conns)', casefile: search, baseline: searchRaw, note: `target p95 ≤ 50 ms; ${size}; first hit: ${sample.data[0]?.why ?? 'none'}` },
+      { scenario: 'GET /api/v1/selectors?value=(202) 456-1111 (10 conns)', casefile: lookup, baseline: lookupRaw, note: `target p95 ≤ 5 ms; found ${found.data.length}` },
+      { scenario: 'GET /api/v1/graph?depth=2 from the hub (10 conns)', casefile: walk, baseline: walkRaw, note: `target p95 ≤ 50 ms; ${graph.nodes.length} nodes, ${graph.edges.length} edges, truncated=${graph.truncated}` },
+    ];
+  },
+};
+
+export const scenarios: Scenario[] = [liveness, me, loginBurst, audited, sealAndVerify, caseRead, caseLists, caseCreates, registry];

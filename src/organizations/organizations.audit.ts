@@ -1,0 +1,7 @@
+declare module '../audit/audit-actions' {
+  interface AuditActions {
+    'organization.create': true;
+    'organization.update': true;
+  }
+}
+export {};

@@ -1,0 +1,25 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../access/authenticated.decorator';
+import { ProblemDetailsDto } from '../common/problem/problem-details';
+import { SearchQueryDto, SearchResponseDto } from './dto/search.dto';
+import { SearchService } from './search.service';
+
+@ApiTags('search')
+@Controller('search')
+export class SearchController {
+  constructor(private readonly search: SearchService) {}
+
+  @Get()
+  @Authenticated({ permission: 'search' })
+  @ApiOperation({
+    summary: 'Search the registry: people and organizations by name or alias, identifiers by any spelling',
+    description:
+      'Names are compared by trigram word similarity after folding case and accents and turning hyphens and punctuation into spaces, so word order and partial names do not matter ("Jong Song-hwa" and "jong songhwa" find "Song Hwa Jong"). A term that is a valid spelling of an identifier (e-mail, phone in any format, wallet, domain, URL, IP, platform:username, CC:document) finds that selector exactly. Ranked by score; each hit says why it matched. Cases are not searched yet (they arrive with the cases feature, filtered by need to know).',
+  })
+  @ApiOkResponse({ type: SearchResponseDto })
+  @ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'q empty or over 200 characters, unknown types, limit out of 1–50' })
+  find(@Query() query: SearchQueryDto): Promise<SearchResponseDto> {
+    return this.search.search(query);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { SelectorsModule } from '../selectors/selectors.module';
+import { SubjectsModule } from '../subjects/subjects.module';
+import { SearchController } from './search.controller';
+import { SearchService } from './search.service';
+
+@Module({
+  imports: [SubjectsModule, OrganizationsModule, SelectorsModule],
+  controllers: [SearchController],
+  providers: [SearchService],
+})
+export class SearchModule {}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { SelectorsService } from '../selectors/selectors.service';
+import { SubjectsService } from '../subjects/subjects.service';
+import { SearchHitDto, SearchQueryDto, SearchResponseDto, SEARCH_TYPES, SearchType } from './dto/search.dto';
+
+const FIELD_NAMES = { full_name: 'fullName', alias: 'alias', name: 'name' } as const;
+
+/**
+ * One search box over the registry: subjects and organizations by fuzzy name and alias (trigram word
+ * similarity on unaccented, punctuation-free keys, through GIN indexes), selectors by exact normalised value
+ * (the term is normalised as every kind it could be). Each hit says why it matched. The term is only ever a
+ * bound parameter.
+ */
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly subjects: SubjectsService,
+    private readonly organizations: OrganizationsService,
+    private readonly selectors: SelectorsService,
+  ) {}
+
+  async search(query: SearchQueryDto): Promise<SearchResponseDto> {
+    const term = query.q.trim();
+    const types = new Set<SearchType>(query.types ? (query.types.split(',') as SearchType[]) : SEARCH_TYPES);
+    const [subjects, organizations, selectors] = await Promise.all([
+      types.has('subject') ? this.subjects.searchByName(term, query.limit) : [],
+      types.has('organization') ? this.organizations.searchByName(term, query.limit) : [],
+      types.has('selector') ? this.selectors.findBySpelling(term) : [],
+    ]);
+    const hits: SearchHitDto[] = [
+      ...selectors.map((s) => ({ type: 'selector' as const, id: s.id, label: s.normalizedValue, detail: s.kind, score: 1, matched: { field: 'normalizedValue', value: s.normalizedValue }, why: `${s.kind.replace('_', ' ')} ${s.normalizedValue} (exact, normalised)` })),
+      ...subjects.map((s) => ({ type: 'subject' as const, id: s.id, label: s.label, detail: s.status, score: s.score, matched: { field: FIELD_NAMES[s.matchedKind], value: s.matchedName }, why: `${s.matchedKind === 'alias' ? 'alias' : 'name'} "${s.matchedName}"` })),
+      ...organizations.map((o) => ({ type: 'organization' as const, id: o.id, label: o.label, detail: o.kind, score: o.score, matched: { field: FIELD_NAMES[o.matchedKind], value: o.matchedName }, why: `${o.matchedKind === 'alias' ? 'alias' : 'name'} "${o.matchedName}"` })),
+    ];
+    hits.sort((a, b) => b.score - a.score || a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+    return { data: hits.slice(0, query.limit) };
+  }
+}

@@ -1,0 +1,147 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { AppModule } from './app.module';
+import { SYSTEM_CONTEXT } from './audit/audit-trail.service';
+import type { Role } from './access/request-context';
+import { HttpMetrics } from './common/metrics/http-metrics';
+import { AppConfig } from './config/app-config';
+import { loadEnvironment } from './config/environment';
+import { loadSecrets } from './config/secrets';
+import { EmbeddedDatabase } from './database/embedded-postgres';
+import { LinksService } from './links/links.service';
+import type { CreateOrganizationDto } from './organizations/dto/organization.dto';
+import { OrganizationsService } from './organizations/organizations.service';
+import type { CreateSubjectDto } from './subjects/dto/subject.dto';
+import { SubjectsService } from './subjects/subjects.service';
+import { UsersService } from './users/users.service';
+
+/**
+ * `npm run seed:demo`: the Silverstar registry from the public facts of DESIGN.md only (no invented names),
+ * and a demo user per staff role with a password printed once. Idempotent: what exists (same name, same link,
+ * same username) is left as it is. Every write goes through the services, so it is validated and audited
+ * (actor: system).
+ */
+
+const SOURCE = 'Indictment, U.S. District Court for the Eastern District of Missouri, December 2024 (public)';
+
+const CHARGES = [
+  { statute: '50 U.S.C. 1705', description: 'Conspiracy to violate the International Emergency Economic Powers Act (sanctions)', counts: 1 },
+  { statute: '18 U.S.C. 1349', description: 'Wire fraud conspiracy', counts: 1 },
+  { statute: '18 U.S.C. 1956(h)', description: 'Money laundering conspiracy', counts: 1 },
+  { statute: '18 U.S.C. 1028(f)', description: 'Identity theft conspiracy', counts: 1 },
+];
+
+const COMPANIES: CreateOrganizationDto[] = [
+  {
+    name: 'Yanbian Silverstar',
+    country: 'CN',
+    kind: 'front_company',
+    sanctions: [{ program: 'North Korea sanctions (U.S. Treasury)', list: 'OFAC Specially Designated Nationals and Blocked Persons List', date: null }],
+    websites: [],
+    description:
+      'DPRK-controlled front company in China. With Volasys Silverstar, ran at least 130 "IT warriors" from April 2017 to March 2023 who held remote IT jobs at US companies under false, stolen and borrowed identities; at least USD 88 million generated. Sanctioned by the US Treasury before the indictment. Its seized websites are to be recorded from the seizure warrant.',
+  },
+  {
+    name: 'Volasys Silverstar',
+    country: 'RU',
+    kind: 'front_company',
+    sanctions: [{ program: 'North Korea sanctions (U.S. Treasury)', list: 'OFAC Specially Designated Nationals and Blocked Persons List', date: null }],
+    websites: [],
+    description: 'DPRK-controlled front company in Russia, the partner of Yanbian Silverstar in the same scheme. Sanctioned by the US Treasury before the indictment. Its seized websites are to be recorded from the seizure warrant.',
+  },
+];
+
+function defendant(n: number): CreateSubjectDto {
+  return {
+    fullName: `Unnamed defendant ${n}`,
+    nationality: 'KP',
+    dateOfBirth: null,
+    status: 'charged',
+    charges: CHARGES,
+    indictment: { court: 'U.S. District Court for the Eastern District of Missouri', docketNumber: null, date: null },
+    description:
+      'One of the 14 North Korean nationals indicted in St. Louis in December 2024 for working for Yanbian Silverstar and Volasys Silverstar. Eight of the fourteen are also charged with aggravated identity theft (18 U.S.C. 1028A): record which eight from the indictment. Named "Unnamed defendant" until an investigator names them.',
+  };
+}
+
+const DEMO_ROLES: Role[] = ['supervisor', 'investigator', 'analyst', 'intake', 'auditor'];
+
+async function main(): Promise<void> {
+  const env = loadEnvironment(process.env);
+  const dataDir = resolve(env.DATA_DIR);
+  const { secrets } = loadSecrets(dataDir, env);
+  let embedded: EmbeddedDatabase | undefined;
+  let url = env.DATABASE_URL;
+  if (!url) {
+    embedded = new EmbeddedDatabase({ dir: join(dataDir, 'pg'), password: secrets.embeddedDbPassword });
+    url = await embedded.start();
+  }
+  const config = new AppConfig({ ...env, SCHEDULER_ENABLED: false }, url, secrets);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, new HttpMetrics()), { logger: ['error', 'warn'] });
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  try {
+    const users = app.get(UsersService);
+    const subjects = app.get(SubjectsService);
+    const organizations = app.get(OrganizationsService);
+    const links = app.get(LinksService);
+
+    out('Demo users (passwords are shown once; an existing user keeps its password):');
+    for (const role of DEMO_ROLES) {
+      const username = `demo.${role}`;
+      const password = `demo-${role}-${randomBytes(9).toString('base64url')}`;
+      try {
+        await users.create(SYSTEM_CONTEXT, { username, displayName: `Demo ${role}`, password, roles: [role] });
+        out(`  ${username.padEnd(18)} ${password}`);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'username-taken') throw e;
+        out(`  ${username.padEnd(18)} (exists)`);
+      }
+    }
+
+    const byName = async (kind: 'subject' | 'organization', name: string): Promise<string | undefined> => {
+      const hits = kind === 'subject' ? await subjects.searchByName(name, 50) : await organizations.searchByName(name, 50);
+      return hits.find((h) => h.label === name)?.id;
+    };
+    const companyIds: string[] = [];
+    for (const company of COMPANIES) {
+      const id = (await byName('organization', company.name)) ?? (await organizations.create(SYSTEM_CONTEXT, company)).id;
+      companyIds.push(id);
+      out(`organization ${company.name}: ${id}`);
+    }
+    let linked = 0;
+    for (let n = 1; n <= 14; n++) {
+      const dto = defendant(n);
+      const id = (await byName('subject', dto.fullName)) ?? (await subjects.create(SYSTEM_CONTEXT, dto)).id;
+      const existing = await links.list({ entity: `subject:${id}`, kind: 'employed_by', limit: 100 });
+      for (const companyId of companyIds) {
+        if (existing.data.some((l) => l.to.id === companyId)) continue;
+        await links.create(SYSTEM_CONTEXT, {
+          kind: 'employed_by',
+          from: { type: 'subject', id },
+          to: { type: 'organization', id: companyId },
+          validFrom: null,
+          validTo: null,
+          confidence: 0.5,
+          source: SOURCE,
+          description: 'The indictment names the two companies as the defendants\' employers (April 2017 – March 2023); which company each defendant worked for is to be confirmed, hence one link to each at confidence 0.5.',
+        });
+        linked += 1;
+      }
+    }
+    out(`subjects Unnamed defendant 1…14 in place; ${linked} employed_by link(s) added.`);
+    out('Sign in as demo.analyst and try GET /api/v1/search?q=silverstar or GET /api/v1/graph?root=organization:<id>&depth=2.');
+  } finally {
+    await app.close();
+    await embedded?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`seed:demo failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,6 @@
+declare module '../audit/audit-actions' {
+  interface AuditActions {
+    'selector.create': true;
+  }
+}
+export {};
