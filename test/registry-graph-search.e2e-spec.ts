@@ -148,7 +148,7 @@ describe('entity registry: links, the graph and search', () => {
       await search('').expect(400);
       await search(`q=${'a'.repeat(500)}`).expect(400);
       await search('q=%20%20').expect(400);
-      await search('q=kim&types=case').expect(400);
+      await search('q=kim&types=dossier').expect(400);
       await search('q=kim&limit=51').expect(400);
       await search('q=kim&cursor=abc').expect(400);
     });

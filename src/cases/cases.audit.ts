@@ -17,6 +17,14 @@ declare module '../audit/audit-actions' {
     'task.read': true;
     'task.list': true;
     'timeline.read': true;
+    'case-subject.link': true;
+    'case-subject.unlink': true;
+    'case-subject.list': true;
+    'case-organization.link': true;
+    'case-organization.unlink': true;
+    'case-organization.list': true;
+    'subject.cases.list': true;
+    'organization.cases.list': true;
   }
 }
 
@@ -24,4 +32,4 @@ declare module '../audit/audit-actions' {
  * The reads of case content: in a case's timeline, only its lead and supervisors see them (and denied
  * attempts); other members see the changes.
  */
-export const CASE_READ_ACTIONS = ['case.read', 'case.list', 'member.list', 'note.read', 'note.list', 'task.read', 'task.list', 'timeline.read'] as const;
+export const CASE_READ_ACTIONS = ['case.read', 'case.list', 'member.list', 'note.read', 'note.list', 'task.read', 'task.list', 'timeline.read', 'case-subject.list', 'case-organization.list'] as const;

@@ -16,6 +16,8 @@ export const CASE_ERROR_STATUS = {
   'lead-not-eligible': 422,
   'case-needs-lead': 422,
   'assignee-not-member': 422,
+  'registry-link-exists': 409,
+  'registry-entity-not-found': 422,
 } as const;
 
 abstract class CasesError extends moduleErrors(CASE_ERROR_STATUS) {}
@@ -127,5 +129,23 @@ export class AlreadyMemberError extends CasesError {
 export class AssigneeNotMemberError extends CasesError {
   constructor() {
     super('assignee-not-member', 'A task is assigned to a member of its case', { errors: [{ field: 'assigneeId', message: 'must be a member of the case' }] });
+  }
+}
+
+export class RegistryLinkExistsError extends CasesError {
+  constructor(kind: string) {
+    super('registry-link-exists', `This ${kind} is already linked to the case`);
+  }
+}
+
+export class RegistryEntityNotFoundError extends CasesError {
+  constructor(kind: string, id: string) {
+    super('registry-entity-not-found', `No ${kind} with id ${id} exists in the registry`, { errors: [{ field: `${kind}Id`, message: `is not a ${kind} of the registry` }] });
+  }
+}
+
+export class RegistryLinkNotFoundError extends CasesError {
+  constructor(kind: string, id: string) {
+    super('not-found', `The ${kind} ${id} is not linked to this case`);
   }
 }

@@ -125,6 +125,19 @@ export class CasesService {
     return this.listed(ctx, `cases:${query.sort}`, query, filter, { filters });
   }
 
+  /**
+   * For the search box: cases by number (exact) or by words of the title, only those the caller may see
+   * (members; supervisors all) — filtered in SQL like every list. The read is audited as a case list.
+   */
+  async search(ctx: RequestContext, term: string, limit: number): Promise<{ case: CaseResponseDto; byNumber: boolean }[]> {
+    const q = term.trim();
+    const byNumber = CASE_NUMBER.test(q);
+    const filter: CaseListFilter = { viewerId: userId(ctx), membersOnly: !isSupervisor(ctx), caseNumber: byNumber ? q.toUpperCase() : undefined, words: byNumber ? undefined : q, sort: 'activity' };
+    const rows = await this.cases.list(filter, undefined, limit);
+    if (rows.length > 0) await this.audit.record(ctx, { action: 'case.list', resourceType: 'case', details: { view: 'search', count: rows.length, caseIds: rows.map((r) => r.id) } });
+    return rows.map((r) => ({ case: toCaseResponse(r), byNumber }));
+  }
+
   async mine(ctx: RequestContext, query: MyCasesQueryDto): Promise<Page<CaseResponseDto>> {
     return this.listed(ctx, 'me-cases', query, { viewerId: userId(ctx), membersOnly: true, status: query.status, sort: 'activity' }, { view: 'me', filters: { status: query.status } });
   }

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../access/authenticated.decorator';
+import { Ctx, RequestContext } from '../access/request-context';
 import { ProblemDetailsDto } from '../common/problem/problem-details';
 import { SearchQueryDto, SearchResponseDto } from './dto/search.dto';
 import { SearchService } from './search.service';
@@ -15,11 +16,11 @@ export class SearchController {
   @ApiOperation({
     summary: 'Search the registry: people and organizations by name or alias, identifiers by any spelling',
     description:
-      'Names are compared by trigram word similarity after folding case and accents and turning hyphens and punctuation into spaces, so word order and partial names do not matter ("Jong Song-hwa" and "jong songhwa" find "Song Hwa Jong"). A term that is a valid spelling of an identifier (e-mail, phone in any format, wallet, domain, URL, IP, platform:username, CC:document) finds that selector exactly. Ranked by score; each hit says why it matched. Cases are not searched yet (they arrive with the cases feature, filtered by need to know).',
+      'Names are compared by trigram word similarity after folding case and accents and turning hyphens and punctuation into spaces, so word order and partial names do not matter ("Jong Song-hwa" and "jong songhwa" find "Song Hwa Jong"). A term that is a valid spelling of an identifier (e-mail, phone in any format, wallet, domain, URL, IP, platform:username, CC:document) finds that selector exactly. Ranked by score; each hit says why it matched. Cases are found by number (exact) or by words of their title, only those the caller may see (members; supervisors all), and the read is audited.',
   })
   @ApiOkResponse({ type: SearchResponseDto })
   @ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'q empty or over 200 characters, unknown types, limit out of 1–50' })
-  find(@Query() query: SearchQueryDto): Promise<SearchResponseDto> {
-    return this.search.search(query);
+  find(@Ctx() ctx: RequestContext, @Query() query: SearchQueryDto): Promise<SearchResponseDto> {
+    return this.search.search(ctx, query);
   }
 }

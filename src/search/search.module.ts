@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SelectorsModule } from '../selectors/selectors.module';
 import { SubjectsModule } from '../subjects/subjects.module';
@@ -6,7 +7,7 @@ import { SearchController } from './search.controller';
 import { SearchService } from './search.service';
 
 @Module({
-  imports: [SubjectsModule, OrganizationsModule, SelectorsModule],
+  imports: [CasesModule, SubjectsModule, OrganizationsModule, SelectorsModule],
   controllers: [SearchController],
   providers: [SearchService],
 })

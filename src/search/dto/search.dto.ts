@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-export const SEARCH_TYPES = ['subject', 'organization', 'selector'] as const;
+export const SEARCH_TYPES = ['subject', 'organization', 'selector', 'case'] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];
 
 export class SearchQueryDto {
