@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { AppModule } from './app.module';
 import { SYSTEM_CONTEXT } from './audit/audit-trail.service';
-import type { Role } from './access/request-context';
+import type { RequestContext, Role } from './access/request-context';
+import { CaseRegistryService } from './cases/case-registry.service';
+import { CasesService } from './cases/cases.service';
 import { HttpMetrics } from './common/metrics/http-metrics';
 import { AppConfig } from './config/app-config';
 import { loadEnvironment } from './config/environment';
@@ -18,8 +20,8 @@ import { SubjectsService } from './subjects/subjects.service';
 import { UsersService } from './users/users.service';
 
 /**
- * `npm run seed:demo`: the Silverstar registry from the public facts of DESIGN.md only (no invented names),
- * and a demo user per staff role with a password printed once. Idempotent: what exists (same name, same link,
+ * `npm run seed:demo`: the Silverstar registry and case from the public facts of DESIGN.md only (no invented
+ * names), and a demo user per staff role with a password printed once. Idempotent: what exists (same name, same link,
  * same username) is left as it is. Every write goes through the services, so it is validated and audited
  * (actor: system).
  */
@@ -66,6 +68,13 @@ function defendant(n: number): CreateSubjectDto {
   };
 }
 
+const SILVERSTAR_CASE = {
+  title: 'Yanbian Silverstar and Volasys Silverstar: DPRK IT workers (E.D. Mo., December 2024)',
+  summary:
+    'Fourteen North Korean nationals indicted in St. Louis for a six-year scheme (April 2017 – March 2023) in which IT workers of two DPRK-controlled front companies held remote IT jobs at US companies under false, stolen and borrowed identities, earned at least USD 88 million, stole source code and extorted employers. The State Department offers up to USD 5 million for information.',
+  sensitivity: 'confidential' as const,
+};
+
 const DEMO_ROLES: Role[] = ['supervisor', 'investigator', 'analyst', 'intake', 'auditor'];
 
 async function main(): Promise<void> {
@@ -88,11 +97,12 @@ async function main(): Promise<void> {
     const links = app.get(LinksService);
 
     out('Demo users (passwords are shown once; an existing user keeps its password):');
+    const demoIds = new Map<Role, string>();
     for (const role of DEMO_ROLES) {
       const username = `demo.${role}`;
       const password = `demo-${role}-${randomBytes(9).toString('base64url')}`;
       try {
-        await users.create(SYSTEM_CONTEXT, { username, displayName: `Demo ${role}`, password, roles: [role] });
+        demoIds.set(role, (await users.create(SYSTEM_CONTEXT, { username, displayName: `Demo ${role}`, password, roles: [role] })).id);
         out(`  ${username.padEnd(18)} ${password}`);
       } catch (e) {
         if ((e as { code?: string }).code !== 'username-taken') throw e;
@@ -111,9 +121,11 @@ async function main(): Promise<void> {
       out(`organization ${company.name}: ${id}`);
     }
     let linked = 0;
+    const subjectIds: string[] = [];
     for (let n = 1; n <= 14; n++) {
       const dto = defendant(n);
       const id = (await byName('subject', dto.fullName)) ?? (await subjects.create(SYSTEM_CONTEXT, dto)).id;
+      subjectIds.push(id);
       const existing = await links.list({ entity: `subject:${id}`, kind: 'employed_by', limit: 100 });
       for (const companyId of companyIds) {
         if (existing.data.some((l) => l.to.id === companyId)) continue;
@@ -131,7 +143,23 @@ async function main(): Promise<void> {
       }
     }
     out(`subjects Unnamed defendant 1…14 in place; ${linked} employed_by link(s) added.`);
-    out('Sign in as demo.analyst and try GET /api/v1/search?q=silverstar or GET /api/v1/graph?root=organization:<id>&depth=2.');
+
+    // The Silverstar case, opened by the demo supervisor, led by the demo investigator, with the analyst on it,
+    // and the 14 defendants and both companies linked to it.
+    for (const u of (await users.list({ limit: 100 })).data) if (u.username.startsWith('demo.')) demoIds.set(u.username.slice(5) as Role, u.id);
+    const as = (role: Role): RequestContext => ({ ...SYSTEM_CONTEXT, requestId: 'seed-demo', principal: { kind: 'user', id: demoIds.get(role)!, roles: [role] } });
+    const cases = app.get(CasesService);
+    const registry = app.get(CaseRegistryService);
+    const supervisor = as('supervisor');
+    const existingCase = (await cases.search(supervisor, SILVERSTAR_CASE.title, 5)).find((h) => h.case.title === SILVERSTAR_CASE.title)?.case;
+    const silverstar = existingCase ?? (await cases.create(supervisor, { ...SILVERSTAR_CASE, leadInvestigatorId: demoIds.get('investigator') }));
+    if (!existingCase) await cases.addMember(supervisor, silverstar.id, { userId: demoIds.get('analyst')!, role: 'member' });
+    const onCase = new Set((await registry.list(supervisor, 'subject', silverstar.id, { limit: 100 })).data.map((l) => l.entityId));
+    for (const id of subjectIds) if (!onCase.has(id)) await registry.link(supervisor, 'subject', silverstar.id, id, 'Defendant in the December 2024 indictment');
+    const orgsOnCase = new Set((await registry.list(supervisor, 'organization', silverstar.id, { limit: 100 })).data.map((l) => l.entityId));
+    for (const id of companyIds) if (!orgsOnCase.has(id)) await registry.link(supervisor, 'organization', silverstar.id, id, 'DPRK-controlled front company named in the indictment');
+    out(`case ${silverstar.caseNumber} "${SILVERSTAR_CASE.title}": lead demo.investigator, member demo.analyst, 14 subjects and 2 organizations linked.`);
+    out('Sign in as demo.investigator and try GET /api/v1/me/cases; as demo.analyst GET /api/v1/search?q=silverstar or GET /api/v1/graph?root=organization:<id>&depth=2.');
   } finally {
     await app.close();
     await embedded?.stop();
