@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { requestIdFrom, registerHttpHooks } from './common/http/http-hooks';
+import { jsonBodyParser } from './common/http/json-body-parser';
 import { PinoNestLogger } from './common/logging/logger';
 import { HttpMetrics } from './common/metrics/http-metrics';
 import { ProblemDetailsDto } from './common/problem/problem-details';
@@ -68,6 +69,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
     logger: new PinoNestLogger(options.logger),
     bufferLogs: false,
   });
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(adapter.getInstance()));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'openapi.json',
