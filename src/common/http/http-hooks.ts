@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError } from '../errors/domain.error';
-import { CREDENTIAL_QUERY_PARAMS, redactUrl } from '../logging/logger';
+import { isCredentialParam, redactUrl } from '../logging/logger';
 import { HttpMetrics } from '../metrics/http-metrics';
 import { sendProblem } from '../problem/send-problem';
 import { ALLOWED_METHODS } from './method-not-allowed';
@@ -52,7 +52,7 @@ export function registerHttpHooks(fastify: FastifyInstance, metrics: HttpMetrics
     const q = request.url.indexOf('?');
     if (q !== -1) {
       const params = new URLSearchParams(request.url.slice(q + 1));
-      const offending = [...params.keys()].filter((k) => CREDENTIAL_QUERY_PARAMS.includes(k.toLowerCase()));
+      const offending = [...new Set(params.keys())].filter(isCredentialParam);
       if (offending.length > 0) {
         sendProblem(
           new CredentialInUrlError(`Credentials are never accepted in a URL (found: ${offending.join(', ')}); send them in the Authorization or X-API-Key header`),

@@ -1,8 +1,20 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Logger } from 'pino';
 
-/** Query parameters that carry credentials: refused by the API, and masked wherever a URL is logged. */
-export const CREDENTIAL_QUERY_PARAMS = ['api_key', 'apikey', 'api-key', 'access_token', 'token', 'refresh_token', 'id_token', 'password', 'secret', 'key', 'jwt', 'auth', 'authorization', 'session'];
+/** Parts that make a query parameter's name look like a credential (`accessToken`, `client_secret`, `x-api-key`). */
+const CREDENTIAL_NAME_PARTS = /token|secret|passw(or)?d|apikey|accesskey|privatekey|credential|bearer|jwt|session|authori[sz]ation|cookie/;
+/** Whole names that are credentials on their own (`?key=`, `?auth=`), too short to look for inside others. */
+const CREDENTIAL_NAMES = new Set(['key', 'auth', 'pass', 'pwd', 'sid', 'otp', 'totp']);
+
+/**
+ * Whether a query parameter's name looks like a credential: such a parameter is refused by the API (400)
+ * and masked wherever a URL is logged. Case- and separator-insensitive: `X-API-Key`, `api_key`, `apiKey`
+ * and `api.key` are one name.
+ */
+export function isCredentialParam(name: string): boolean {
+  const normalized = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return CREDENTIAL_NAMES.has(normalized) || CREDENTIAL_NAME_PARTS.test(normalized);
+}
 
 /** Paths pino censors in any logged object: credentials and tipster identity, wherever they appear. */
 export const LOG_REDACT_PATHS = [
@@ -50,7 +62,7 @@ export function redactUrl(url: string): string {
   const params = new URLSearchParams(url.slice(q + 1));
   let changed = false;
   for (const name of [...params.keys()]) {
-    if (CREDENTIAL_QUERY_PARAMS.includes(name.toLowerCase())) {
+    if (isCredentialParam(name)) {
       params.set(name, '[REDACTED]');
       changed = true;
     }
