@@ -95,6 +95,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     close: async () => {
       await app.close();
       await db.drop();
+      // Every test file's log, whatever it exercised, is held to this: no password hash, ever.
+      if (chunks.some((c) => c.includes('$argon2'))) throw new Error('The log holds an argon2 password hash (see rawLogs())');
     },
   };
 }
