@@ -11,6 +11,7 @@ import { MfaEnrolmentRequiredError } from './auth.errors';
 import { AUTHENTICATED, AuthenticatedOptions } from '../access/authenticated.decorator';
 import { IS_PUBLIC } from '../access/public.decorator';
 import { INTEGRATION_PERMISSIONS, rolesGrant } from '../access/permissions';
+import { bearerTokenOf } from './strategies/jwt.strategy';
 
 const WINDOW_SECONDS = 60;
 
@@ -60,6 +61,10 @@ export class AccessGuard implements CanActivate {
         return this.deny(request, reply, new PermissionDeniedError(wantsIntegration ? 'This route is for integrations (X-API-Key), not staff tokens' : 'API keys reach only the intake routes'), 'wrong kind of credential');
       }
       return this.deny(request, reply, new AuthenticationRequiredError(wantsIntegration ? 'This route needs an X-API-Key header' : 'This route needs Authorization: Bearer <accessToken>'), 'no credentials');
+    }
+
+    if (!wantsIntegration && bearerTokenOf(request.headers.authorization) === undefined) {
+      return this.deny(request, reply, new AuthenticationRequiredError('The Authorization header must be exactly "Bearer <accessToken>": one access token, nothing else'), 'malformed Authorization header');
     }
 
     const principal = await this.authenticate(wantsIntegration ? this.apiKey : this.jwt, context, request);
