@@ -59,7 +59,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
     bodyLimit: config.bodyLimitBytes,
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id'], newId),
     trustProxy: config.trustProxy,
-    return503OnClosing: true,
+    // While closing, the onRequest hook answers a 503 problem itself (Fastify's own is plain JSON).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
   registerHttpHooks(adapter.getInstance(), metrics);

@@ -11,6 +11,7 @@ import { MfaEnrolmentRequiredError } from './auth.errors';
 import { AUTHENTICATED, AuthenticatedOptions } from '../access/authenticated.decorator';
 import { IS_PUBLIC } from '../access/public.decorator';
 import { INTEGRATION_PERMISSIONS, rolesGrant } from '../access/permissions';
+import { databaseFaultOf } from '../common/problem/problem-mapper';
 import { bearerTokenOf } from './strategies/jwt.strategy';
 
 const WINDOW_SECONDS = 60;
@@ -86,7 +87,9 @@ export class AccessGuard implements CanActivate {
     try {
       await guard.canActivate(context);
       return (request as FastifyRequest & { user?: Principal }).user;
-    } catch {
+    } catch (e) {
+      // The database being down is not a bad credential: a 503, so the client keeps its token and retries.
+      if (databaseFaultOf(e)) throw e;
       return undefined;
     }
   }

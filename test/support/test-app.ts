@@ -58,6 +58,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
     BOOTSTRAP_ADMIN_PASSWORD: 'bootstrap-admin-password-for-tests',
     AUDIT_SEAL_INTERVAL_MS: '100',
+    SHUTDOWN_DRAIN_MS: '0',
     ...options.env,
   });
   const secretsDir = secretsDirs.get(db.url) ?? mkdtempSync(join(tmpdir(), 'casefile-test-'));
