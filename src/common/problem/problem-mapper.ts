@@ -25,7 +25,10 @@ const TITLES: Record<number, string> = {
   411: 'Length required',
   412: 'Precondition failed',
   413: 'Content too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
+  417: 'Expectation failed',
+  431: 'Request header fields too large',
   422: 'Unprocessable content',
   428: 'Precondition required',
   429: 'Too many requests',
@@ -43,7 +46,10 @@ const CODES: Record<number, string> = {
   409: 'conflict',
   411: 'length-required',
   413: 'content-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
+  417: 'expectation-failed',
+  431: 'headers-too-large',
   422: 'unprocessable',
   429: 'rate-limited',
   503: 'unavailable',
@@ -56,6 +62,9 @@ const FASTIFY_DETAILS: Record<string, (err: { message: string }) => string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: () => "The body is empty but the content type says application/json: send a JSON body or no content type",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'The Content-Length header does not match the body',
   FST_ERR_CTP_INVALID_JSON_BODY: (e) => `The body is not valid JSON: ${e.message}`,
+  FST_ERR_MAX_PARAM_LENGTH: () => 'A path segment is longer than this API accepts (100 characters): check the identifier in the URL',
+  FST_ERR_BAD_URL: () => 'The URL is not valid (a malformed percent-encoding?)',
+  FST_ERR_ASYNC_CONSTRAINT: () => 'The request could not be routed',
 };
 
 /** What a client should know about a database fault a retry can cure, and how long to wait. */
