@@ -11,7 +11,7 @@ import { MfaEnrolmentRequiredError } from './auth.errors';
 import { AUTHENTICATED, AuthenticatedOptions } from '../access/authenticated.decorator';
 import { IS_PUBLIC } from '../access/public.decorator';
 import { INTEGRATION_PERMISSIONS, rolesGrant } from '../access/permissions';
-import { databaseFaultOf } from '../common/problem/problem-mapper';
+import { databaseFaultOf } from '../common/errors/database-fault';
 import { bearerTokenOf } from './strategies/jwt.strategy';
 
 const WINDOW_SECONDS = 60;
@@ -89,7 +89,7 @@ export class AccessGuard implements CanActivate {
       return (request as FastifyRequest & { user?: Principal }).user;
     } catch (e) {
       // The database being down is not a bad credential: a 503, so the client keeps its token and retries.
-      if (databaseFaultOf(e)) throw e;
+      if ((e instanceof DomainError && e.status === 503) || databaseFaultOf(e)) throw e;
       return undefined;
     }
   }

@@ -1,5 +1,6 @@
 import { QueryFailedError } from 'typeorm';
-import { databaseFaultOf, mapToProblem } from './problem-mapper';
+import { databaseFaultOf } from '../errors/database-fault';
+import { mapToProblem } from './problem-mapper';
 
 const pgError = (code: string, message = 'boom'): Error => Object.assign(new Error(message), { severity: 'FATAL', code });
 
