@@ -7,7 +7,7 @@ import { createTestDatabase, databaseNameOf, withAdmin } from './support/test-da
 
 const PROBLEM = /^application\/problem\+json/;
 const ACQUIRE_TIMEOUT_MS = 1_000;
-const STATEMENT_TIMEOUT_MS = 2_000;
+const STATEMENT_TIMEOUT_MS = 3_000;
 
 type Res = { status: number; headers: Record<string, string>; body: Record<string, unknown> };
 
@@ -103,18 +103,21 @@ describe('database faults', () => {
     );
     await new Promise((r) => setTimeout(r, 300));
     const res = await timed('pool exhausted (size 4, 4 held)', () => t.http().get('/api/v1/__probe/db'));
-    expect503(res, 'database-busy', ACQUIRE_TIMEOUT_MS + 700);
+    expect503(res, 'database-busy', ACQUIRE_TIMEOUT_MS + 1_500);
     expect(res.ms).toBeGreaterThanOrEqual(ACQUIRE_TIMEOUT_MS - 100);
     expect(await Promise.all(holders)).toEqual([200, 200, 200, 200]);
   });
 
   it('answers 503 when the backend is terminated under a query (57P01), and the next request works', async () => {
-    const pending = timed('backend terminated mid-query (57P01)', () => t.http().get('/api/v1/__probe/db?sleepMs=1500'));
-    await new Promise((r) => setTimeout(r, 400));
-    await withAdmin(adminUrl, (c: Client) =>
-      c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'SELECT pg_sleep%'`, [databaseNameOf(db.url)]),
+    const pending = timed('backend terminated mid-query (57P01)', () => t.http().get('/api/v1/__probe/db?sleepMs=2500'));
+    // Once the query runs, its backend is terminated from an admin connection.
+    await until(() =>
+      withAdmin(adminUrl, async (c: Client) => {
+        const sql = `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'SELECT pg_sleep%' AND state = 'active'`;
+        return (await c.query(sql, [databaseNameOf(db.url)])).rows.length > 0;
+      }),
     );
-    expect503(await pending, 'database-unavailable', 2_000);
+    expect503(await pending, 'database-unavailable', 3_000);
     await t.http().get('/api/v1/__probe/db').expect(200);
   });
 
