@@ -1,4 +1,5 @@
-import { hostileStrings, jsonDepthExceeds, parseTimestamp, tooDeepPath } from './input-rules';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { hostileStrings, jsonDepthExceeds, parseTimestamp, tooDeepPath, unexpectedNulls } from './input-rules';
 
 describe('input rules', () => {
   it('measures JSON depth without parsing, skipping brackets inside strings', () => {
@@ -44,5 +45,27 @@ describe('input rules', () => {
     ]) {
       expect([bad, parseTimestamp(bad)]).toEqual([bad, undefined]);
     }
+  });
+});
+
+describe('null fields', () => {
+  class Inner {
+    @ApiPropertyOptional({ nullable: true, type: String }) note?: string | null;
+    @ApiPropertyOptional() tag?: string;
+  }
+  class Outer {
+    @ApiPropertyOptional({ nullable: true, type: String }) clearable?: string | null;
+    @ApiPropertyOptional() optional?: string;
+    @ApiPropertyOptional({ type: Inner }) inner?: Inner;
+  }
+  const dto = (values: Partial<Outer>, inner?: Partial<Inner>): Outer =>
+    Object.assign(new Outer(), values, inner ? { inner: Object.assign(new Inner(), inner) } : {});
+
+  it('takes null only where the OpenAPI document says nullable, in nested DTOs too', () => {
+    expect(unexpectedNulls(dto({ clearable: null }, { note: null }))).toEqual([]);
+    expect(unexpectedNulls(dto({ optional: null as unknown as string }, { tag: null as unknown as string }))).toEqual([
+      { field: 'optional', message: 'must not be null (leave the field out instead)' },
+      { field: 'inner.tag', message: 'must not be null (leave the field out instead)' },
+    ]);
   });
 });

@@ -96,17 +96,21 @@ export function hostileStrings(value: unknown, root?: string): FieldError[] {
   return out;
 }
 
-const NULLABLE = Symbol('casefile:nullable');
+/** Where @nestjs/swagger keeps a DTO property's OpenAPI options (`DECORATORS.API_MODEL_PROPERTIES`, not exported). */
+const API_MODEL_PROPERTIES = 'swagger/apiModelProperties';
 
 /**
- * Marks a DTO property where `null` means something (e.g. "clear this field"). Everywhere else a `null`
- * is refused with a 400, `@IsOptional()` included: optional means "may be left out", not "may be null".
+ * Whether the OpenAPI document says the property may be null (`@ApiPropertyOptional({ nullable: true })`),
+ * i.e. null means something there ("clear this field"). Everywhere else a `null` is refused with a 400,
+ * `@IsOptional()` included: optional means "may be left out", not "may be null". The document is the one
+ * statement of it, for clients and for this check alike.
  */
-export function Nullable(): PropertyDecorator {
-  return (target, property) => Reflect.defineMetadata(NULLABLE, true, target, property);
+function documentedNullable(proto: object, property: string): boolean {
+  const options = Reflect.getMetadata(API_MODEL_PROPERTIES, proto, property) as { nullable?: unknown } | undefined;
+  return options?.nullable === true;
 }
 
-/** Properties of a validated DTO (and of its nested DTOs) that are null without being @Nullable(). */
+/** Properties of a validated DTO (and of its nested DTOs) that are null where the OpenAPI document does not allow it. */
 export function unexpectedNulls(dto: unknown, path: (string | number)[] = []): FieldError[] {
   if (dto === null || typeof dto !== 'object') return [];
   if (Array.isArray(dto)) return dto.flatMap((x, i) => unexpectedNulls(x, [...path, i]));
@@ -115,7 +119,7 @@ export function unexpectedNulls(dto: unknown, path: (string | number)[] = []): F
   const out: FieldError[] = [];
   for (const [key, value] of Object.entries(dto as Record<string, unknown>)) {
     if (value === null) {
-      if (!Reflect.getMetadata(NULLABLE, proto, key)) out.push({ field: pathOf([...path, key]), message: 'must not be null (leave the field out instead)' });
+      if (!documentedNullable(proto, key)) out.push({ field: pathOf([...path, key]), message: 'must not be null (leave the field out instead)' });
     } else if (typeof value === 'object') {
       out.push(...unexpectedNulls(value, [...path, key]));
     }

@@ -17,7 +17,7 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 /**
  * The global pipe: before the DTO's own rules, the rules every input obeys (input-rules.ts) — no NUL
  * character or lone surrogate in any string or key of a body, query or path parameter; after them, no
- * `null` where the DTO does not say `@Nullable()`. Each refusal is a 400 naming the field.
+ * `null` where the DTO's OpenAPI options do not say `nullable: true`. Each refusal is a 400 naming the field.
  */
 class CasefileValidationPipe extends ValidationPipe {
   constructor(options: ValidationPipeOptions) {
