@@ -332,7 +332,8 @@ describe('hostile input at the seams', () => {
         let res = await send(route);
         if (res.status === 401 && route.rule && route.rule.principal === 'user') res = await send(route, await tokenFor(route.rule.permission));
         expect([key, res.status]).toEqual([key, 400]);
-        expect([key, (res.body.errors as { field: string }[] | undefined)?.map((e) => e.field)]).toEqual([key, ['zzUnknown']]);
+        // (with the required parameters it lacks, on a route that has some)
+        expect([key, (res.body.errors as { field: string }[] | undefined)?.map((e) => e.field)]).toEqual([key, expect.arrayContaining(['zzUnknown'])]);
       }
     });
 
