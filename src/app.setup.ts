@@ -7,6 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { requestIdFrom, registerHttpHooks } from './common/http/http-hooks';
+import { jsonBodyParser } from './common/http/json-body-parser';
+import { clientErrorHandler, expectationFailedHandler, frameworkErrorHandler } from './common/http/pre-routing-errors';
 import { PinoNestLogger } from './common/logging/logger';
 import { HttpMetrics } from './common/metrics/http-metrics';
 import { ProblemDetailsDto } from './common/problem/problem-details';
@@ -27,6 +29,13 @@ mutable resources carry \`version\`, GET returns \`ETag: W/"<version>"\`, and PA
 (428 without, 412 when stale); POST honours \`Idempotency-Key\` for signed-in callers (same key and body replays
 the first response, another body is 422, one still running is 409; kept 24 h per principal; a failed request
 releases its key). Credentials are never accepted in a URL. Every response carries \`Cache-Control: no-store\`.
+
+**Input**: every body and query is whitelisted (an unknown field or query parameter is a 400); \`null\` is refused
+where a field does not document it; strings may not hold NUL characters or lone surrogates; JSON may nest 64 levels;
+times are ISO 8601 with their offset, years 0001–9999.
+
+**Availability**: when the database is unreachable, saturated or slow, any operation may answer \`503\`
+problem+json with \`Retry-After\` (seconds): retry after that delay.
 
 **Authentication**: staff sign in at \`POST /api/v1/auth/login\` and send \`Authorization: Bearer <accessToken>\`;
 tip-intake integrations send \`X-API-Key\`.`;
@@ -52,22 +61,30 @@ export function buildOpenApiDocument(app: INestApplication): ReturnType<typeof S
 /** Builds the whole application (not yet listening): Fastify, hooks, global pieces, OpenAPI. */
 export async function createApp(config: AppConfig, options: CreateAppOptions): Promise<NestFastifyApplication> {
   const metrics = options.metrics ?? new HttpMetrics();
+  const requestIdOf = (req: IncomingMessage): string => requestIdFrom(req.headers['x-request-id'], newId);
   const adapter = new FastifyAdapter({
     loggerInstance: options.logger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,
-    genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id'], newId),
+    genReqId: requestIdOf,
     trustProxy: config.trustProxy,
-    return503OnClosing: true,
+    // While closing, the onRequest hook answers a 503 problem itself (Fastify's own is plain JSON).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Refusals before routing are problem+json with a request id too (pre-routing-errors.ts).
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: clientErrorHandler(options.logger, newId),
   });
-  registerHttpHooks(adapter.getInstance(), metrics);
+  const fastify = adapter.getInstance();
+  fastify.server.on('checkExpectation', expectationFailedHandler(options.logger, requestIdOf));
+  registerHttpHooks(fastify, metrics);
 
   const root = AppModule.forRoot(config, metrics);
   const app = await NestFactory.create<NestFastifyApplication>(options.wrapModule ? options.wrapModule(root) : root, adapter, {
     logger: new PinoNestLogger(options.logger),
     bufferLogs: false,
   });
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'openapi.json',

@@ -28,3 +28,21 @@ describe('graceful shutdown', () => {
     expect(t.dataSource.isInitialized).toBe(false);
   });
 });
+
+describe('readiness during shutdown', () => {
+  it('answers /health/ready 503 for SHUTDOWN_DRAIN_MS before the listener closes, while still serving', async () => {
+    const t = await createTestApp({ wrapModule: withProbe, env: { SHUTDOWN_DRAIN_MS: '800' } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    const closing = t.close();
+    await new Promise((r) => setTimeout(r, 200));
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ ready: false, checks: { database: 'unknown', migrations: 'unknown', shutdown: 'draining' } });
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    await closing;
+    await expect(fetch(`${base}/health/live`)).rejects.toThrow();
+  });
+});

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import { trySessionLock } from '../database/advisory-lock';
 import { HttpMetrics } from '../common/metrics/http-metrics';
+import { describeError } from '../common/logging/logger';
 import { AppConfig } from '../config/app-config';
 import { canonicalFieldsSql, chainHash, CheckpointSigner, checkpointMessage, GENESIS_HASH } from './audit-chain';
 import { copyLines } from './copy-lines';
@@ -79,7 +80,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       await this.sealPending();
       if (Date.now() - this.lastCheckpointAt >= this.config.audit.checkpointIntervalSeconds * 1000) await this.checkpoint();
     } catch (e) {
-      this.logger.warn(`audit sealing paused: ${e instanceof Error ? e.message : String(e)}`);
+      this.logger.warn(`audit sealing paused: ${describeError(e)}`);
       await this.disconnect();
     }
   }

@@ -11,6 +11,8 @@ import { MfaEnrolmentRequiredError } from './auth.errors';
 import { AUTHENTICATED, AuthenticatedOptions } from '../access/authenticated.decorator';
 import { IS_PUBLIC } from '../access/public.decorator';
 import { INTEGRATION_PERMISSIONS, rolesGrant } from '../access/permissions';
+import { databaseFaultOf } from '../common/errors/database-fault';
+import { bearerTokenOf } from './strategies/jwt.strategy';
 
 const WINDOW_SECONDS = 60;
 
@@ -62,6 +64,10 @@ export class AccessGuard implements CanActivate {
       return this.deny(request, reply, new AuthenticationRequiredError(wantsIntegration ? 'This route needs an X-API-Key header' : 'This route needs Authorization: Bearer <accessToken>'), 'no credentials');
     }
 
+    if (!wantsIntegration && bearerTokenOf(request.headers.authorization) === undefined) {
+      return this.deny(request, reply, new AuthenticationRequiredError('The Authorization header must be exactly "Bearer <accessToken>": one access token, nothing else'), 'malformed Authorization header');
+    }
+
     const principal = await this.authenticate(wantsIntegration ? this.apiKey : this.jwt, context, request);
     if (!principal) {
       return this.deny(request, reply, new AuthenticationRequiredError(wantsIntegration ? 'The API key is not valid or was revoked' : 'The access token is invalid, expired, or its session ended'), 'invalid credentials');
@@ -81,7 +87,9 @@ export class AccessGuard implements CanActivate {
     try {
       await guard.canActivate(context);
       return (request as FastifyRequest & { user?: Principal }).user;
-    } catch {
+    } catch (e) {
+      // The database being down is not a bad credential: a 503, so the client keeps its token and retries.
+      if ((e instanceof DomainError && e.status === 503) || databaseFaultOf(e)) throw e;
       return undefined;
     }
   }

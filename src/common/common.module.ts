@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
 import { CommonJobs } from './common.jobs';
 import { FIELD_ENCRYPTION, FieldEncryption } from './crypto/field-encryption';
@@ -7,6 +7,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { ConcurrencyLimiter } from './concurrency/concurrency-limiter';
 import { EtagInterceptor } from './concurrency/etag.interceptor';
 import { ExpensiveRouteInterceptor } from './concurrency/expensive.interceptor';
+import { QueryWhitelistGuard } from './http/query-whitelist.guard';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { HttpMetrics } from './metrics/http-metrics';
@@ -33,6 +34,8 @@ export class CommonModule {
         },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // Before the access guard (this module is imported first): an unknown query parameter is a 400 before any other work.
+        { provide: APP_GUARD, useClass: QueryWhitelistGuard },
         // Order matters: the first is outermost, so a replayed idempotent response still gets its ETag.
         { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

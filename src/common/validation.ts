@@ -1,5 +1,6 @@
-import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { FieldError, ValidationFailedError } from './errors/domain.error';
+import { hostileStrings, unexpectedNulls } from './input-rules';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -14,11 +15,35 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 }
 
 /**
+ * The global pipe: before the DTO's own rules, the rules every input obeys (input-rules.ts) — no NUL
+ * character or lone surrogate in any string or key of a body, query or path parameter; after them, no
+ * `null` where the DTO's OpenAPI options do not say `nullable: true`. Each refusal is a 400 naming the field.
+ */
+class CasefileValidationPipe extends ValidationPipe {
+  constructor(options: ValidationPipeOptions) {
+    super(options);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const hostile = hostileStrings(value, metadata.type === 'param' ? metadata.data : undefined);
+      if (hostile.length > 0) throw new ValidationFailedError(hostile);
+    }
+    const result: unknown = await super.transform(value, metadata);
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const nulls = unexpectedNulls(result);
+      if (nulls.length > 0) throw new ValidationFailedError(nulls);
+    }
+    return result;
+  }
+}
+
+/**
  * Every body and query is whitelisted: unknown fields are refused (no mass assignment), values are
  * transformed to the DTO's types, and failures become a 400 problem with `errors[]`.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new CasefileValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -14,6 +14,8 @@ export class AppConfig {
   readonly migrationsRun: boolean;
   readonly statementTimeoutMs: number;
   readonly poolSize: number;
+  readonly poolAcquireTimeoutMs: number;
+  readonly shutdownDrainMs: number;
   readonly bodyLimitBytes: number;
   readonly loginRateLimit: { perIp: number; perUsername: number; windowSeconds: number };
   /** Per signed-in principal on every authenticated route, and per IP for refused anonymous requests (per minute). */
@@ -42,6 +44,8 @@ export class AppConfig {
     this.migrationsRun = env.MIGRATIONS_RUN;
     this.statementTimeoutMs = env.DB_STATEMENT_TIMEOUT_MS;
     this.poolSize = env.DB_POOL_SIZE;
+    this.poolAcquireTimeoutMs = env.DB_POOL_ACQUIRE_TIMEOUT_MS;
+    this.shutdownDrainMs = env.SHUTDOWN_DRAIN_MS;
     this.bodyLimitBytes = env.BODY_LIMIT_BYTES;
     this.loginRateLimit = {
       perIp: env.LOGIN_RATE_LIMIT_PER_IP,

@@ -66,6 +66,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500)
   DB_POOL_SIZE = 20;
 
+  /** How long a request waits for a pooled database connection before it gets a 503. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  DB_POOL_ACQUIRE_TIMEOUT_MS = 3_000;
+
+  /** On SIGTERM, how long /health/ready answers 503 (so load balancers stop sending) before the listener closes. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  SHUTDOWN_DRAIN_MS = 2_000;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 

@@ -1,3 +1,4 @@
+import { databaseFaultOf } from '../common/errors/database-fault';
 import { ConflictError, DomainError, RuleViolationError, ServiceUnavailableError } from '../common/errors/domain.error';
 
 /** A repository's own answers to the constraints it knows: constraint name → the domain error to throw. */
@@ -7,10 +8,6 @@ interface DriverError {
   code?: string;
   constraint?: string;
 }
-
-/** PostgreSQL SQLSTATE classes and codes this service answers on its own. */
-const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', '08007', '08P01']);
-const CONNECTION_MESSAGES = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/i;
 
 function driverErrorOf(error: unknown): DriverError | undefined {
   if (!error || typeof error !== 'object') return undefined;
@@ -27,6 +24,9 @@ function driverErrorOf(error: unknown): DriverError | undefined {
  */
 export function translateDatabaseError(error: unknown, constraints?: ConstraintErrors): unknown {
   if (error instanceof DomainError) return error;
+  // Unreachable, restarting, exhausted or too slow: the one list of faults the problem mapper uses too.
+  const fault = databaseFaultOf(error);
+  if (fault) return Object.assign(new ServiceUnavailableError(fault.code, fault.detail, fault.retryAfterSeconds), { cause: error });
   const driver = driverErrorOf(error);
   const code = driver?.code;
   const known = driver?.constraint ? constraints?.[driver.constraint] : undefined;
@@ -47,14 +47,8 @@ export function translateDatabaseError(error: unknown, constraints?: ConstraintE
     case '40001':
     case '40P01':
       return new ConflictError('concurrent-update', 'A concurrent change got in the way; retry the request');
-    case '57014':
-      return new ServiceUnavailableError('query-timeout', 'The database took too long to answer; try again shortly');
     default:
       break;
-  }
-  const message = error instanceof Error ? error.message : '';
-  if ((code && CONNECTION_CODES.has(code)) || CONNECTION_MESSAGES.test(message)) {
-    return new ServiceUnavailableError('database-unavailable', 'The database is unavailable or busy; try again shortly');
   }
   return error;
 }

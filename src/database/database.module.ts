@@ -53,7 +53,7 @@ class DatabaseOnBoot implements OnModuleInit {
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions({ url: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs, poolSize: config.poolSize }),
+        ...dataSourceOptions({ url: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs, poolSize: config.poolSize, acquireTimeoutMs: config.poolAcquireTimeoutMs }),
         retryAttempts: 3,
         retryDelay: 1000,
       }),

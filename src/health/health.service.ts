@@ -1,19 +1,38 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 import { HealthRepository } from './health.repository';
 
 export interface Readiness {
   ready: boolean;
-  checks: { database: 'up' | 'down'; migrations: 'applied' | 'pending' | 'unknown' };
+  checks: { database: 'up' | 'down' | 'unknown'; migrations: 'applied' | 'pending' | 'unknown'; shutdown?: 'draining' };
 }
 
 const READY_TIMEOUT_MS = 2_000;
 
 @Injectable()
-export class HealthService {
-  constructor(private readonly repository: HealthRepository) {}
+export class HealthService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Shutdown');
+  private draining = false;
+
+  constructor(
+    private readonly repository: HealthRepository,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Shutdown, first step (before the listener closes): readiness turns 503 and stays so for
+   * SHUTDOWN_DRAIN_MS while requests are still served, so load balancers stop sending new ones first.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    if (this.config.shutdownDrainMs <= 0) return;
+    this.logger.log(`not ready: draining for ${this.config.shutdownDrainMs} ms before closing the listener`);
+    await new Promise((resolve) => setTimeout(resolve, this.config.shutdownDrainMs));
+  }
 
   /** PostgreSQL answers, within a short bound, and every migration the code knows is applied. */
   async readiness(): Promise<Readiness> {
+    if (this.draining) return { ready: false, checks: { database: 'unknown', migrations: 'unknown', shutdown: 'draining' } };
     const expected = this.repository.knownMigrations();
     try {
       const rows = await Promise.race([

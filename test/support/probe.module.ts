@@ -2,6 +2,7 @@ import { Body, CanActivate, Controller, DynamicModule, ExecutionContext, Get, Ht
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
 import { Public } from '../../src/access/public.decorator';
 import { IfMatchVersion, assertVersion } from '../../src/common/concurrency/if-match';
 import { decodeCursor, Page, toPage } from '../../src/common/pagination/keyset';
@@ -24,6 +25,10 @@ class EchoDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000) delayMs?: number;
 }
 
+class DbProbeQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60_000) sleepMs?: number;
+}
+
 export const probeState = { executions: 0, version: 3 };
 
 const ITEMS = Array.from({ length: 7 }, (_, i) => ({ id: `item-${String(i).padStart(2, '0')}` }));
@@ -32,6 +37,15 @@ const ITEMS = Array.from({ length: 7 }, (_, i) => ({ id: `item-${String(i).padSt
 @UseGuards(TestPrincipalGuard)
 @Controller('__probe')
 class ProbeController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One query on a pooled connection, held for `sleepMs`: for database fault tests. */
+  @Get('db')
+  async db(@Query() query: DbProbeQueryDto): Promise<{ ok: true }> {
+    await this.dataSource.query('SELECT pg_sleep($1)', [(query.sleepMs ?? 0) / 1000]);
+    return { ok: true };
+  }
+
   @Post('echo')
   async echo(@Body() body: EchoDto): Promise<{ execution: number; name: string; version: number }> {
     probeState.executions += 1;

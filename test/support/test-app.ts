@@ -58,6 +58,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
     BOOTSTRAP_ADMIN_PASSWORD: 'bootstrap-admin-password-for-tests',
     AUDIT_SEAL_INTERVAL_MS: '100',
+    SHUTDOWN_DRAIN_MS: '0',
     ...options.env,
   });
   const secretsDir = secretsDirs.get(db.url) ?? mkdtempSync(join(tmpdir(), 'casefile-test-'));
@@ -95,6 +96,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     close: async () => {
       await app.close();
       await db.drop();
+      // Every test file's log, whatever it exercised, is held to this: no password hash, ever.
+      if (chunks.some((c) => c.includes('$argon2'))) throw new Error('The log holds an argon2 password hash (see rawLogs())');
     },
   };
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsTimestamp } from '../../common/input-rules';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import type { AuditRow } from '../audit.repository';
@@ -41,16 +41,14 @@ export class AuditQueryDto extends PageQueryDto {
   @IsIn(['success', 'denied', 'error'])
   outcome?: AuditOutcome;
 
-  @ApiPropertyOptional({ description: 'From this time (inclusive), ISO 8601' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2024-12-12T00:00:00Z', description: 'From this time (inclusive), ISO 8601 with its offset, years 0001–9999' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsTimestamp()
   from?: Date;
 
-  @ApiPropertyOptional({ description: 'Until this time (exclusive), ISO 8601' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2025-01-01T00:00:00Z', description: 'Until this time (exclusive), ISO 8601 with its offset, years 0001–9999' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsTimestamp()
   to?: Date;
 }
 

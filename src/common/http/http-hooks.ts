@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError } from '../errors/domain.error';
-import { CREDENTIAL_QUERY_PARAMS, redactUrl } from '../logging/logger';
+import { BadRequestError, DomainError } from '../errors/domain.error';
+import { isCredentialParam, redactUrl } from '../logging/logger';
 import { HttpMetrics } from '../metrics/http-metrics';
 import { sendProblem } from '../problem/send-problem';
 import { ALLOWED_METHODS } from './method-not-allowed';
@@ -16,6 +16,15 @@ export function requestIdFrom(header: string | string[] | undefined, generate: (
 
 class CredentialInUrlError extends BadRequestError {
   override readonly code = 'credential-in-url';
+}
+
+class ShuttingDownError extends DomainError {
+  readonly code = 'shutting-down';
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  constructor() {
+    super('This instance is shutting down: retry, another instance will answer', { headers: { 'Retry-After': '1', Connection: 'close' } });
+  }
 }
 
 interface RouteEntry {
@@ -45,14 +54,27 @@ export function registerHttpHooks(fastify: FastifyInstance, metrics: HttpMetrics
     routes.set(route.url, entry);
   });
 
+  // Graceful shutdown: once closing, responses to requests still in flight ask the client to drop the
+  // keep-alive connection, so the server can finish closing as soon as they are sent; a request that
+  // still arrives on such a connection gets a 503 problem.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
   const staticHeaders = { ...securityHeaders(), 'Cache-Control': 'no-store' };
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     void reply.headers(staticHeaders);
     void reply.header('X-Request-Id', request.id);
+    if (closing) {
+      sendProblem(new ShuttingDownError(), request, reply);
+      return;
+    }
     const q = request.url.indexOf('?');
     if (q !== -1) {
       const params = new URLSearchParams(request.url.slice(q + 1));
-      const offending = [...params.keys()].filter((k) => CREDENTIAL_QUERY_PARAMS.includes(k.toLowerCase()));
+      const offending = [...new Set(params.keys())].filter(isCredentialParam);
       if (offending.length > 0) {
         sendProblem(
           new CredentialInUrlError(`Credentials are never accepted in a URL (found: ${offending.join(', ')}); send them in the Authorization or X-API-Key header`),
@@ -83,19 +105,13 @@ export function registerHttpHooks(fastify: FastifyInstance, metrics: HttpMetrics
     done();
   });
 
-  // Graceful shutdown: once closing, responses to requests still in flight ask the client to drop the
-  // keep-alive connection, so the server can finish closing as soon as they are sent.
-  let closing = false;
-  fastify.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('Connection', 'close');
     done(null, payload);
   });
 
-  // Fastify's own errors (bad JSON, 413, 415) reach Nest's error handler and so the ProblemDetailsFilter.
+  // Fastify's own errors (bad JSON, 413, 415) reach Nest's error handler and so the ProblemDetailsFilter;
+  // those raised before routing go through pre-routing-errors.ts.
 
   fastify.decorate(ALLOWED_METHODS, (path: string): string[] => {
     const allowed = new Set<string>();

@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { databaseFaultOf } from '../errors/database-fault';
 import { DomainError } from '../errors/domain.error';
 import { methodNotAllowed } from '../http/method-not-allowed';
 import { ProblemDetails, problem } from './problem-details';
@@ -10,6 +11,8 @@ export interface MappedProblem {
   headers: Record<string, string>;
   /** Unexpected errors are logged with their stack; refusals are not. */
   unexpected: boolean;
+  /** A fault of the infrastructure (the database), logged as a warning: not the client's doing, nor a bug. */
+  fault?: boolean;
 }
 
 const TITLES: Record<number, string> = {
@@ -23,7 +26,10 @@ const TITLES: Record<number, string> = {
   411: 'Length required',
   412: 'Precondition failed',
   413: 'Content too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
+  417: 'Expectation failed',
+  431: 'Request header fields too large',
   422: 'Unprocessable content',
   428: 'Precondition required',
   429: 'Too many requests',
@@ -41,7 +47,10 @@ const CODES: Record<number, string> = {
   409: 'conflict',
   411: 'length-required',
   413: 'content-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
+  417: 'expectation-failed',
+  431: 'headers-too-large',
   422: 'unprocessable',
   429: 'rate-limited',
   503: 'unavailable',
@@ -54,6 +63,9 @@ const FASTIFY_DETAILS: Record<string, (err: { message: string }) => string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: () => "The body is empty but the content type says application/json: send a JSON body or no content type",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'The Content-Length header does not match the body',
   FST_ERR_CTP_INVALID_JSON_BODY: (e) => `The body is not valid JSON: ${e.message}`,
+  FST_ERR_MAX_PARAM_LENGTH: () => 'A path segment is longer than this API accepts (100 characters): check the identifier in the URL',
+  FST_ERR_BAD_URL: () => 'The URL is not valid (a malformed percent-encoding?)',
+  FST_ERR_ASYNC_CONSTRAINT: () => 'The request could not be routed',
 };
 
 function pathOf(request: FastifyRequest | undefined): string {
@@ -73,11 +85,12 @@ export function mapToProblem(exception: unknown, request: FastifyRequest | undef
   });
 
   if (exception instanceof DomainError) {
-    return make(exception.status, exception.code, exception.title, exception.detail, {
+    const mapped = make(exception.status, exception.code, exception.title, exception.detail, {
       errors: exception.errors,
       headers: exception.headers,
       extensions: exception.extensions,
     });
+    return exception.status === 503 ? { ...mapped, fault: true } : mapped;
   }
 
   if (exception instanceof HttpException) {
@@ -96,9 +109,11 @@ export function mapToProblem(exception: unknown, request: FastifyRequest | undef
     return make(status, CODES[status] ?? `http-${status}`, TITLES[status] ?? 'Error', detail);
   }
 
+  const fault = databaseFaultOf(exception);
+  if (fault) return { ...make(503, fault.code, TITLES[503], fault.detail, { headers: { 'Retry-After': String(fault.retryAfterSeconds) } }), fault: true };
+
   if (exception instanceof QueryFailedError) {
     const code = (exception as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
-    if (code === '57014') return make(503, 'query-timeout', 'Service unavailable', 'The database took too long to answer; try again', { headers: { 'Retry-After': '1' } });
     if (code === '40001' || code === '40P01') return make(409, 'concurrent-update', 'Conflict', 'A concurrent change got in the way; retry the request');
     if (code === '23505') return make(409, 'conflict', 'Conflict', 'This conflicts with an existing record');
   }

@@ -7,6 +7,8 @@ export function sendProblem(exception: unknown, request: FastifyRequest, reply: 
   const mapped = mapToProblem(exception, request);
   if (mapped.unexpected) {
     request.log.error({ err: exception }, 'unexpected error while handling the request');
+  } else if (mapped.fault) {
+    request.log.warn({ err: exception, problem: mapped.body.type }, 'database fault: answered 503');
   }
   if (reply.sent) return;
   for (const [name, value] of Object.entries(mapped.headers)) void reply.header(name, value);
