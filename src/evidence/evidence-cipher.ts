@@ -254,7 +254,7 @@ export class DecryptingStream extends Transform {
         if (this.index === this.lastSegment && this.pendingLength > this.segmentLength(this.index)) {
           throw new IntegrityError('the file runs on past its last segment', this.index * this.options.header.segmentSize);
         }
-        this.openSegment(this.take(this.segmentLength(this.index)));
+        this.openSegment(this.takeBytes(this.segmentLength(this.index)));
       }
       if (this.index > this.lastSegment && this.pendingLength > 0) throw new IntegrityError('the file runs on past its last segment', this.options.plainSize);
       callback();
@@ -276,7 +276,7 @@ export class DecryptingStream extends Transform {
     return this.options.plainSize - this.lastSegment * this.options.header.segmentSize + TAG_SIZE;
   }
 
-  private take(n: number): Buffer {
+  private takeBytes(n: number): Buffer {
     const all = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingLength);
     const out = all.subarray(0, n);
     const rest = all.subarray(n);
