@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { requestIdFrom, registerHttpHooks } from './common/http/http-hooks';
+import { refuseUndeclaredMultipart, registerMultipart } from './common/http/multipart';
 import { PinoNestLogger } from './common/logging/logger';
 import { HttpMetrics } from './common/metrics/http-metrics';
 import { ProblemDetailsDto } from './common/problem/problem-details';
@@ -62,12 +63,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
     forceCloseConnections: 'idle',
   });
   registerHttpHooks(adapter.getInstance(), metrics);
+  refuseUndeclaredMultipart(adapter.getInstance());
 
   const root = AppModule.forRoot(config, metrics);
   const app = await NestFactory.create<NestFastifyApplication>(options.wrapModule ? options.wrapModule(root) : root, adapter, {
     logger: new PinoNestLogger(options.logger),
     bufferLogs: false,
   });
+  await registerMultipart(app, config.evidence.maxBytes);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'openapi.json',
