@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { FileHandle, link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -77,25 +79,20 @@ export class LocalDiskEvidenceStorage implements EvidenceStorage {
 
   async stage(): Promise<StagedObject> {
     const path = join(this.stagingDir, `${randomUUID()}.part`);
-    const handle: FileHandle = await open(path, 'wx', 0o600);
-    const sink = handle.createWriteStream({ autoClose: false, highWaterMark: 1024 * 1024 });
-    let closed = false;
-    const close = async (): Promise<void> => {
-      if (closed) return;
-      closed = true;
-      await handle.close().catch(() => undefined);
-    };
+    // `flush`: the descriptor is fsynced before it is closed, so a finished sink is a durable file.
+    const sink = createWriteStream(path, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1024 * 1024 });
+    await once(sink, 'open');
     return {
       sink,
       path,
       seal: async () => {
-        await finished(sink);
-        await handle.sync();
-        await close();
+        if (!sink.closed) await finished(sink);
       },
       discard: async () => {
-        sink.destroy();
-        await close();
+        if (!sink.closed) {
+          sink.destroy();
+          await once(sink, 'close').catch(() => undefined);
+        }
         await unlink(path).catch(() => undefined);
       },
     } as StagedObject & { path: string };

@@ -118,7 +118,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 /** A CSV cell: quoted, and never read as a formula by a spreadsheet. */
-function csvCell(value: unknown): string {
+function csvCell(value: string | number | Record<string, unknown> | null | undefined): string {
   let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return `"${text.replace(/"/g, '""')}"`;
