@@ -49,7 +49,7 @@ describe('evidence and its chain of custody', () => {
   const get = (path: string, auth: string) => t.http().get(`${API}${path}`).set('Authorization', auth);
   const custody = (id: string, auth: string, body: Record<string, unknown>) =>
     t.http().post(`${API}/evidence/${id}/custody`).set('Authorization', auth).send({ occurredAt: new Date().toISOString(), location: 'Evidence room B', purpose: 'test', ...body });
-  const server = (): Server => t.app.getHttpServer() as Server;
+  const server = (): Server => t.app.getHttpServer();
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'casefile-evidence-'));
