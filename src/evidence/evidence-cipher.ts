@@ -197,7 +197,10 @@ export class EncryptingStream extends Transform {
     cipher.setAAD(aadOf(this.header, this.index, final));
     const body = cipher.update(this.segment.subarray(0, this.filled));
     const rest = cipher.final();
-    this.push(rest.length > 0 ? Buffer.concat([body, rest, cipher.getAuthTag()]) : Buffer.concat([body, cipher.getAuthTag()]));
+    // Pushed as they come (no copy into one buffer): the sink writes them in order.
+    if (body.length > 0) this.push(body);
+    if (rest.length > 0) this.push(rest);
+    this.push(cipher.getAuthTag());
     this.index += 1;
     this.filled = 0;
     // The buffer was handed to update() (copied into the ciphertext): it can be reused.
@@ -293,7 +296,9 @@ export class DecryptingStream extends Transform {
       const decipher = createDecipheriv('aes-256-gcm', this.key, nonceOf(index, final));
       decipher.setAAD(aadOf(this.options.header.raw, index, final));
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
-      plain = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE)), decipher.final()]);
+      const body = decipher.update(sealed.subarray(0, sealed.length - TAG_SIZE));
+      const rest = decipher.final();
+      plain = rest.length > 0 ? Buffer.concat([body, rest]) : body;
     } catch {
       throw new IntegrityError(`segment ${index} does not authenticate (damaged, reordered or truncated)`, index * this.options.header.segmentSize);
     }
