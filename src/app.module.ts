@@ -4,6 +4,7 @@ import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { LinksModule } from './links/links.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -39,6 +40,7 @@ export class AppModule {
         SelectorsModule,
         LinksModule,
         SearchModule,
+        EvidenceModule,
         HealthModule,
       ],
     };

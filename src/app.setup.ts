@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { requestIdFrom, registerHttpHooks } from './common/http/http-hooks';
 import { jsonBodyParser } from './common/http/json-body-parser';
+import { refuseUndeclaredMultipart, registerMultipart } from './common/http/multipart';
 import { clientErrorHandler, expectationFailedHandler, frameworkErrorHandler } from './common/http/pre-routing-errors';
 import { PinoNestLogger } from './common/logging/logger';
 import { HttpMetrics } from './common/metrics/http-metrics';
@@ -78,6 +79,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
   const fastify = adapter.getInstance();
   fastify.server.on('checkExpectation', expectationFailedHandler(options.logger, requestIdOf));
   registerHttpHooks(fastify, metrics);
+  refuseUndeclaredMultipart(fastify);
 
   const root = AppModule.forRoot(config, metrics);
   const app = await NestFactory.create<NestFastifyApplication>(options.wrapModule ? options.wrapModule(root) : root, adapter, {
@@ -85,6 +87,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
     bufferLogs: false,
   });
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
+  await registerMultipart(app, config.evidence.maxBytes);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'openapi.json',

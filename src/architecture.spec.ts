@@ -13,7 +13,7 @@ const LAYERS: string[][] = [
   ['access'],
   ['audit'],
   ['users', 'integrations', 'health', 'cases', 'subjects', 'organizations', 'selectors'],
-  ['links', 'search'],
+  ['links', 'search', 'evidence'],
   ['auth'],
   ['app'],
 ];

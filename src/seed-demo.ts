@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { AppModule } from './app.module';
 import { SYSTEM_CONTEXT } from './audit/audit-trail.service';
@@ -12,6 +13,7 @@ import { AppConfig } from './config/app-config';
 import { loadEnvironment } from './config/environment';
 import { loadSecrets } from './config/secrets';
 import { EmbeddedDatabase } from './database/embedded-postgres';
+import { EvidenceService, UploadPart } from './evidence/evidence.service';
 import { LinksService } from './links/links.service';
 import type { CreateOrganizationDto } from './organizations/dto/organization.dto';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -159,6 +161,46 @@ async function main(): Promise<void> {
     const orgsOnCase = new Set((await registry.list(supervisor, 'organization', silverstar.id, { limit: 100 })).data.map((l) => l.entityId));
     for (const id of companyIds) if (!orgsOnCase.has(id)) await registry.link(supervisor, 'organization', silverstar.id, id, 'DPRK-controlled front company named in the indictment');
     out(`case ${silverstar.caseNumber} "${SILVERSTAR_CASE.title}": lead demo.investigator, member demo.analyst, 14 subjects and 2 organizations linked.`);
+
+    // Demo evidence: plainly labelled files made now, and a physical item, with a short chain of custody.
+    const investigator = as('investigator');
+    const evidence = app.get(EvidenceService);
+    const existingEvidence = await evidence.list(investigator, silverstar.id, { limit: 1 });
+    if (existingEvidence.data.length === 0) {
+      const label = `DEMO FILE made by npm run seed:demo on ${new Date().toISOString()}: not real evidence.`;
+      const upload = (metadata: Record<string, unknown>, fileName: string, type: string, content: string) =>
+        evidence.create(investigator, silverstar.id, {
+          upload: {
+            parts: (async function* (): AsyncGenerator<UploadPart> {
+              yield { type: 'field', fieldname: 'metadata', value: JSON.stringify(metadata) };
+              yield { type: 'file', fieldname: 'file', filename: fileName, mimetype: type, file: Readable.from([Buffer.from(content, 'utf8')]) };
+            })(),
+          },
+        });
+      const collectedAt = '2024-12-12T15:00:00.000Z';
+      const email = await upload(
+        { kind: 'communication', description: 'DEMO: an extortion e-mail of the kind the indictment describes (placeholder text)', collectedAt, collectedBy: 'Demo investigator', collectedFrom: 'Demo victim employer' },
+        'demo-extortion-email.eml',
+        'message/rfc822',
+        `From: demo@example.invalid\r\nTo: demo-employer@example.invalid\r\nSubject: DEMO\r\n\r\n${label}\r\n`,
+      );
+      const ledger = await upload(
+        { kind: 'financial_record', description: 'DEMO: bank transfer records (placeholder rows)', collectedAt, collectedBy: 'Demo investigator', collectedFrom: 'Demo bank, by subpoena' },
+        'demo-transfers.csv',
+        'text/csv',
+        `# ${label}\ndate,amount_minor,currency,reference\n2023-01-15,500000,USD,DEMO-1\n`,
+      );
+      const laptop = await evidence.create(investigator, silverstar.id, {
+        json: { kind: 'device', description: 'DEMO: an employer laptop recovered from a laptop farm (physical item, no file)', collectedAt, collectedBy: 'Demo investigator', collectedFrom: 'Demo laptop farm host' },
+      });
+      const at = (minutes: number): string => new Date(Date.parse(collectedAt) + minutes * 60_000).toISOString();
+      await evidence.appendCustody(investigator, laptop.id, { event: 'sealed', occurredAt: at(30), location: 'Demo laptop farm host', purpose: 'Sealed at seizure', sealNumber: 'DEMO-SEAL-0001' });
+      await evidence.appendCustody(investigator, laptop.id, { event: 'transferred', occurredAt: at(24 * 60), location: 'Demo field office', purpose: 'Handed to the analyst for imaging', toUserId: demoIds.get('analyst') });
+      await evidence.verify(investigator, email.id);
+      out(`evidence ${email.evidenceNumber}, ${ledger.evidenceNumber} (demo files) and ${laptop.evidenceNumber} (a sealed laptop, transferred to demo.analyst) added.`);
+    } else {
+      out('evidence: the case already has evidence; none added.');
+    }
     out('Sign in as demo.investigator and try GET /api/v1/me/cases; as demo.analyst GET /api/v1/search?q=silverstar or GET /api/v1/graph?root=organization:<id>&depth=2.');
   } finally {
     await app.close();

@@ -18,4 +18,17 @@ export class AccessRepository {
     );
     return new Set(rows.map((r) => r.case_id));
   }
+
+  /** Evidence items among `evidenceIds` whose case `userId` is a member of. */
+  async evidenceOfMemberCases(userId: string, evidenceIds: readonly string[], tx?: Tx): Promise<Set<string>> {
+    const rows = await this.database.query<{ id: string }>(
+      {
+        name: 'access-evidence-members',
+        text: 'SELECT e.id FROM evidence_item e JOIN case_member m ON m.case_id = e.case_id AND m.user_id = $1 WHERE e.id = ANY($2::uuid[])',
+        values: [userId, evidenceIds],
+      },
+      tx,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
 }

@@ -7,7 +7,7 @@ import { rolesGrant } from './permissions';
 import { Principal, RequestContext } from './request-context';
 
 /** What need-to-know guards. Each adds a case to `visible()` and a query to AccessRepository. */
-export type AccessResource = 'case';
+export type AccessResource = 'case' | 'evidence';
 
 /** The audit action the checked request was about (`case.read`, `note.create`…): the denial is recorded under it. */
 export interface AccessAttempt {
@@ -37,6 +37,11 @@ export class AccessService {
         if (rolesGrant(principal.roles, 'case:read-all')) return new Set(unique);
         if (!rolesGrant(principal.roles, 'case:read')) return new Set();
         return this.repository.caseMemberships(principal.id, unique, tx);
+      case 'evidence':
+        // An item of evidence is visible exactly when its case is.
+        if (rolesGrant(principal.roles, 'case:read-all')) return new Set(unique);
+        if (!rolesGrant(principal.roles, 'case:read')) return new Set();
+        return this.repository.evidenceOfMemberCases(principal.id, unique, tx);
     }
   }
 

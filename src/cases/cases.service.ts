@@ -77,14 +77,28 @@ export class CasesService {
    * A change of something under a case, in its transaction: need-to-know (404), then the right to write
    * (viewers: 403, they know the case), then an open case (closed: 409 unless `allowClosed`). `lock` holds
    * the case row until the transaction ends (changes of the case itself and of its members queue there).
+   * Without a transaction it is a check ahead of a long operation (an upload), to be repeated in its change.
    */
-  async requireWritable(tx: Tx, ctx: RequestContext, caseId: string, action: AuditAction, options: { lock?: boolean; allowClosed?: boolean } = {}): Promise<CaseRecord> {
+  async requireWritable(tx: Tx | undefined, ctx: RequestContext, caseId: string, action: AuditAction, options: { lock?: boolean; allowClosed?: boolean } = {}): Promise<CaseRecord> {
     await this.access.requireAccess(ctx, 'case', [caseId], { action, caseId }, tx);
-    const found = options.lock ? await this.cases.lockForWriter(tx, caseId, userId(ctx)) : await this.cases.findForReader(caseId, userId(ctx), tx);
+    const found = options.lock && tx ? await this.cases.lockForWriter(tx, caseId, userId(ctx)) : await this.cases.findForReader(caseId, userId(ctx), tx);
     if (!found || (!isSupervisor(ctx) && !found.myRole)) throw new CaseNotFoundError(caseId);
     if (!isSupervisor(ctx) && found.myRole === 'viewer') throw new ReadOnlyMemberError();
     if (!options.allowClosed && found.status === 'closed') throw new CaseClosedError();
     return found;
+  }
+
+  /** A read under a case that needs the case itself (its number, its legal hold): 404 as requireReadable. */
+  async requireReadableCase(ctx: RequestContext, caseId: string, action: AuditAction): Promise<CaseRecord> {
+    await this.access.requireAccess(ctx, 'case', [caseId], { action, caseId });
+    const found = await this.cases.findForReader(caseId, userId(ctx));
+    if (!found) throw new CaseNotFoundError(caseId);
+    return found;
+  }
+
+  /** Whether `memberId` is a member of the case (any role), in the change's transaction. */
+  async isMember(tx: Tx, caseId: string, memberId: string): Promise<boolean> {
+    return (await this.cases.findMember(tx, caseId, memberId)) !== undefined;
   }
 
   // ---- cases ----

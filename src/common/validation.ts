@@ -1,4 +1,6 @@
-import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, Type, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { FieldError, ValidationFailedError } from './errors/domain.error';
 import { hostileStrings, unexpectedNulls } from './input-rules';
 
@@ -65,4 +67,22 @@ export class ParseIdPipe implements PipeTransform<string, string> {
     }
     return value.toLowerCase();
   }
+}
+
+/**
+ * Validates a value that did not come through the pipe (a JSON part of a multipart body, a body whose shape
+ * depends on its content type) with the same rules: whitelisted, typed, 400 with `errors[]`.
+ */
+export function validatePlain<T extends object>(type: Type<T>, value: unknown, prefix = ''): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValidationFailedError([{ field: prefix || 'body', message: 'must be a JSON object' }]);
+  }
+  const hostile = hostileStrings(value, prefix || undefined);
+  if (hostile.length > 0) throw new ValidationFailedError(hostile);
+  const instance = plainToInstance(type, value, { enableImplicitConversion: false });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false } });
+  if (errors.length > 0) throw new ValidationFailedError(flatten(errors, prefix));
+  const nulls = unexpectedNulls(instance);
+  if (nulls.length > 0) throw new ValidationFailedError(nulls);
+  return instance;
 }

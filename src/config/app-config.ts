@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EnvironmentVariables } from './environment';
 import { Secrets } from './secrets';
 
@@ -24,6 +24,8 @@ export class AppConfig {
   readonly expensiveConcurrency: { perPrincipal: number; total: number };
   readonly audit: { sealIntervalMs: number; checkpointIntervalSeconds: number; denialWindowSeconds: number };
   readonly schedulerEnabled: boolean;
+  /** Evidence files: where they are kept (local storage), the largest accepted, how often each is re-verified. */
+  readonly evidence: { dir: string; maxBytes: number; verifyPeriodHours: number };
   readonly trustProxy: boolean | string;
   /** Region for phone numbers written without a country code. */
   readonly defaultPhoneRegion: string;
@@ -57,6 +59,7 @@ export class AppConfig {
     this.audit = { sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS, checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS, denialWindowSeconds: env.AUDIT_DENIAL_WINDOW_SECONDS };
     this.schedulerEnabled = env.SCHEDULER_ENABLED;
     this.defaultPhoneRegion = env.SELECTOR_DEFAULT_PHONE_REGION;
+    this.evidence = { dir: join(this.dataDir, 'evidence'), maxBytes: env.EVIDENCE_MAX_BYTES, verifyPeriodHours: env.EVIDENCE_VERIFY_PERIOD_HOURS };
     const proxy = env.TRUST_PROXY?.trim();
     this.trustProxy = proxy === undefined || proxy === '' || proxy === 'false' ? false : proxy === 'true' ? true : proxy;
   }

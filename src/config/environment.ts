@@ -118,6 +118,14 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'SELECTOR_DEFAULT_PHONE_REGION must be an ISO 3166-1 alpha-2 code in capitals, such as US' })
   SELECTOR_DEFAULT_PHONE_REGION = 'US';
 
+  /** Largest evidence file accepted (bytes); larger uploads get 413. Default 2 GiB. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  EVIDENCE_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+
+  /** The integrity sweep re-verifies every stored evidence file once per this many hours. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 366)
+  EVIDENCE_VERIFY_PERIOD_HOURS = 168;
+
   /** Behind a load balancer: which proxies' X-Forwarded-For to believe (Fastify trustProxy: `true`, or addresses/CIDRs). */
   @IsOptional() @IsString() @MaxLength(1024)
   TRUST_PROXY?: string;

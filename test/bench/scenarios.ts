@@ -1,6 +1,10 @@
 import autocannon from 'autocannon';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createCipheriv, createHash, randomBytes, randomFillSync, randomUUID } from 'node:crypto';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { myTasksStatement } from '../../src/cases/case-tasks.repository';
 import { caseListStatement } from '../../src/cases/cases.repository';
@@ -392,4 +396,139 @@ const registry: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [liveness, me, loginBurst, audited, sealAndVerify, caseRead, caseLists, caseCreates, registry];
+
+/** Streams `chunks` as the body of a request; resolves with the status and the response text. */
+function streamRequest(url: string, headers: Record<string, string | number>, body: Readable): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    body.on('error', reject).pipe(req);
+  });
+}
+
+/** Samples the service's resident memory every 50 ms while `work` runs: the growth over the start, in MiB. */
+async function peakRssGrowth<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; growthMiB: number; beforeMiB: number }> {
+  const before = rssKb(pid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid))), 50);
+  try {
+    const result = await work();
+    return { result, growthMiB: (peak - before) / 1024, beforeMiB: before / 1024 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/**
+ * Issue 14: upload and download of one large file (BENCH_EVIDENCE_BYTES, default 1 GiB) through the API —
+ * throughput each way and the service's peak RSS growth (nothing may be buffered whole) — beside the raw cost
+ * of the same work in this process: SHA-256 of the file (`sha256sum`) and SHA-256 plus AES-256-GCM over it
+ * (`openssl enc -aes-256-gcm`), read from disk as the service reads the upload.
+ */
+const evidenceLargeFile: Scenario = {
+  name: 'evidence: large file',
+  run: async (ctx) => {
+    const size = Number(process.env.BENCH_EVIDENCE_BYTES ?? 1024 ** 3);
+    const MB = 1e6;
+    const dir = mkdtempSync(join(tmpdir(), 'casefile-bench-evidence-'));
+    const path = join(dir, 'evidence.bin');
+    try {
+      // A file of random bytes, written in 8 MiB chunks.
+      const chunk = Buffer.alloc(8 * 1024 * 1024);
+      writeFileSync(path, '');
+      for (let written = 0; written < size; written += chunk.length) {
+        randomFillSync(chunk);
+        writeFileSync(path, chunk.subarray(0, Math.min(chunk.length, size - written)), { flag: 'a' });
+      }
+      const raw = async (encrypt: boolean): Promise<number> => {
+        const start = performance.now();
+        const hash = createHash('sha256');
+        const cipher = encrypt ? createCipheriv('aes-256-gcm', randomBytes(32), randomBytes(12)) : undefined;
+        for await (const c of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+          hash.update(c as Buffer);
+          cipher?.update(c as Buffer);
+        }
+        hash.digest();
+        cipher?.final();
+        return size / MB / ((performance.now() - start) / 1000);
+      };
+      const hashOnly = await raw(false);
+      const hashAndEncrypt = await raw(true);
+      const expected = createHash('sha256');
+      for await (const c of createReadStream(path)) expected.update(c as Buffer);
+      const digest = expected.digest();
+
+      const admin = await loginAs(ctx.casefile.base, 'admin', ctx.adminPassword);
+      await createUser(ctx.casefile.base, admin, 'bench.evidence', 'bench-evidence-password-1', ['investigator']);
+      const token = await loginAs(ctx.casefile.base, 'bench.evidence', 'bench-evidence-password-1');
+      const kase = await json<{ id: string }>(
+        await fetch(`${ctx.casefile.base}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ title: 'Bench evidence', sensitivity: 'restricted' }) }),
+      );
+
+      const boundary = `----bench${randomUUID()}`;
+      const metadata = JSON.stringify({ kind: 'digital_file', description: 'Benchmark file', collectedAt: new Date().toISOString(), collectedBy: 'bench' });
+      const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${metadata}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+      const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+      const body = Readable.from(
+        (async function* () {
+          yield head;
+          for await (const c of createReadStream(path, { highWaterMark: 1024 * 1024 })) yield c as Buffer;
+          yield tail;
+        })(),
+      );
+      const upStart = performance.now();
+      const up = await peakRssGrowth(ctx.casefilePid, () =>
+        streamRequest(
+          `${ctx.casefile.base}/api/v1/cases/${kase.id}/evidence`,
+          { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length, 'repr-digest': `sha-256=:${digest.toString('base64')}:` },
+          body,
+        ),
+      );
+      const upSeconds = (performance.now() - upStart) / 1000;
+      if (up.result.status !== 201) throw new Error(`upload: ${up.result.status} ${up.result.text}`);
+      const item = JSON.parse(up.result.text) as { id: string };
+
+      const downStart = performance.now();
+      const down = await peakRssGrowth(ctx.casefilePid, async () => {
+        const res = await fetch(`${ctx.casefile.base}/api/v1/evidence/${item.id}/content`, { headers: { authorization: `Bearer ${token}` } });
+        if (res.status !== 200 || !res.body) throw new Error(`download: ${res.status}`);
+        const hash = createHash('sha256');
+        let received = 0;
+        for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+          hash.update(c);
+          received += c.length;
+        }
+        return { intact: received === size && hash.digest().equals(digest) };
+      });
+      const downSeconds = (performance.now() - downStart) / 1000;
+      const upMBs = size / MB / upSeconds;
+      const downMBs = size / MB / downSeconds;
+      const mib = (size / 1024 ** 2).toFixed(0);
+      const stored = statSync(path).size === size;
+      const row = (mbs: number): LoadResult => ({ rps: mbs, p50: NaN, p99: NaN, errors: 0 });
+      return [
+        {
+          scenario: `evidence upload, ${mib} MiB (MB/s in the req/s columns)`,
+          casefile: { ...row(upMBs), errors: stored ? 0 : 1 },
+          baseline: row(hashAndEncrypt),
+          note: `target ≥ 150 MB/s; service RSS ${up.beforeMiB.toFixed(0)} MiB, peak growth ${up.growthMiB.toFixed(1)} MiB (target ≤ 64); baseline: SHA-256 + AES-256-GCM in-process (SHA-256 alone: ${hashOnly.toFixed(0)} MB/s)`,
+        },
+        {
+          scenario: `evidence download, ${mib} MiB (MB/s in the req/s columns)`,
+          casefile: { ...row(downMBs), errors: down.result.intact ? 0 : 1 },
+          baseline: row(hashAndEncrypt),
+          note: `target ≥ 150 MB/s; peak RSS growth ${down.growthMiB.toFixed(1)} MiB (target ≤ 64); body ${down.result.intact ? 'intact (SHA-256 matches)' : 'NOT intact'}`,
+        },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export const scenarios: Scenario[] = [liveness, me, loginBurst, audited, sealAndVerify, caseRead, caseLists, caseCreates, registry, evidenceLargeFile];

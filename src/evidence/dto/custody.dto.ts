@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { PageOf } from '../../common/pagination/page.dto';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { RECORDABLE_EVENTS, RecordableEvent } from '../custody-rules';
+import { CUSTODY_EVENTS, CustodyEventType } from '../evidence.entity';
+import type { CustodyEventRecord } from '../evidence.repository';
+import { EvidenceResponseDto, TEXT } from './evidence.dto';
+
+export class CreateCustodyEventDto {
+  @ApiProperty({ enum: RECORDABLE_EVENTS, example: 'transferred' })
+  @IsIn(RECORDABLE_EVENTS)
+  event!: RecordableEvent;
+
+  @ApiProperty({ format: 'date-time', example: '2024-12-13T09:00:00Z', description: 'When it happened: not before the previous event, not in the future' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @MaxLength(40)
+  occurredAt!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 500, example: 'Evidence room B, FBI St. Louis' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  @Matches(TEXT, { message: 'location must not contain control characters' })
+  location!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'Forensic imaging at the RCFL' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  @Matches(TEXT, { message: 'purpose must not contain control characters' })
+  purpose!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: '`transferred` only (required there): the member of the case who receives it and becomes its custodian' })
+  @ValidateIf((o: CreateCustodyEventDto) => o.event === 'transferred' || o.toUserId !== undefined)
+  @IsUUID('all')
+  toUserId?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: '`sealed` only (required there): the number on the seal', example: 'FBI-STL-000482' })
+  @ValidateIf((o: CreateCustodyEventDto) => o.event === 'sealed' || o.sealNumber !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/^[^\p{Cc}\p{Cs}]*$/u, { message: 'sealNumber must be one line of text' })
+  sealNumber?: string;
+}
+
+export class CustodyListQueryDto extends PageQueryDto {}
+
+export class CustodyEventResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) evidenceId!: string;
+  @ApiProperty({ example: 2, description: 'Its place in the chain (1 is `collected`); the item version after it' }) seq!: number;
+  @ApiProperty({ enum: CUSTODY_EVENTS }) event!: CustodyEventType;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who recorded it (null: the integrity sweep)' }) actorId!: string | null;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty() location!: string;
+  @ApiProperty() purpose!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) fromCustodianId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) toCustodianId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) sealNumber!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: '`verified`: `{ok, sha256, size, problem}`' }) result!: Record<string, unknown> | null;
+}
+
+export const CustodyEventPageDto = PageOf(CustodyEventResponseDto);
+
+export function toCustodyEventResponse(c: CustodyEventRecord): CustodyEventResponseDto {
+  return {
+    id: c.id,
+    evidenceId: c.evidenceId,
+    seq: c.seq,
+    event: c.event,
+    actorId: c.actorId,
+    occurredAt: c.occurredAt.toISOString(),
+    recordedAt: c.recordedAt.toISOString(),
+    location: c.location,
+    purpose: c.purpose,
+    fromCustodianId: c.fromCustodianId,
+    toCustodianId: c.toCustodianId,
+    sealNumber: c.sealNumber,
+    result: c.result,
+  };
+}
+
+export class VerifyResultDto {
+  @ApiProperty({ format: 'uuid' }) evidenceId!: string;
+  @ApiProperty({ description: 'The stored file decrypted, authenticated and hashed to its recorded SHA-256' }) ok!: boolean;
+  @ApiProperty({ description: 'The SHA-256 recorded at upload (hex)' }) sha256!: string;
+  @ApiProperty() size!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'What was wrong (null when ok)' }) problem!: string | null;
+  @ApiProperty({ type: CustodyEventResponseDto, description: 'The `verified` event appended to the chain' }) event!: CustodyEventResponseDto;
+}
+
+export class ManifestItemDto extends EvidenceResponseDto {
+  @ApiProperty({ type: [CustodyEventResponseDto], description: 'The full chain of custody, oldest first' }) custody!: CustodyEventResponseDto[];
+}
+
+export class ManifestDto {
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty({ example: 'CF-2024-0001' }) caseNumber!: string;
+  @ApiProperty({ format: 'date-time' }) generatedAt!: string;
+  @ApiProperty({ type: [ManifestItemDto] }) items!: ManifestItemDto[];
+}
+
+export class ManifestQueryDto {
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'Overrides Accept' })
+  @ValidateIf((o: ManifestQueryDto) => o.format !== undefined)
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
