@@ -48,6 +48,10 @@ function patternOf(url: string): RegExp {
 export function registerHttpHooks(fastify: FastifyInstance, metrics: HttpMetrics): void {
   const routes = new Map<string, RouteEntry>();
   fastify.addHook('onRoute', (route) => {
+    // A route's own, smaller body limit (route config `casefileBodyLimit`, set with @RouteConfig): 413 above it.
+    const config: { casefileBodyLimit?: unknown } | undefined = route.config;
+    const ownLimit = typeof config?.casefileBodyLimit === 'number' ? config.casefileBodyLimit : undefined;
+    if (ownLimit) route.bodyLimit = ownLimit;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const entry = routes.get(route.url) ?? { pattern: patternOf(route.url), methods: new Set<string>() };
     for (const m of methods) entry.methods.add(m.toUpperCase());
