@@ -4,8 +4,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Tips and their match candidates. Besides what the entities declare:
  * - the triage queue's keyset indexes, `(priority DESC, received_at, id)` and the same per status, so the
  *   first page of the queue is an index walk whatever the table's size;
- * - a GIN trigram index on the first 1,000 characters of the narrative (lower case): near-duplicate tips are
- *   found with `%` (pg_trgm's default threshold, 0.3) then filtered by the configured similarity.
+ * - a GiST trigram index on the first 500 characters of the narrative (lower case): the nearest earlier
+ *   narrative is found by a KNN walk (`<->`, one or a few index pages, however many near-identical tips a flood
+ *   brings), and the tip search's substring match uses it too.
  */
 export class Tips1795287310890 implements MigrationInterface {
   name = 'Tips1795287310890';
@@ -29,7 +30,7 @@ export class Tips1795287310890 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "tip_candidate" ADD CONSTRAINT "fk_tip_candidate_tip" FOREIGN KEY ("tip_id") REFERENCES "tip"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
     await queryRunner.query(`CREATE INDEX "idx_tip_queue" ON "tip" (priority DESC, received_at, id)`);
     await queryRunner.query(`CREATE INDEX "idx_tip_status_queue" ON "tip" (status, priority DESC, received_at, id)`);
-    await queryRunner.query(`CREATE INDEX "idx_tip_narrative_trgm" ON "tip" USING gin (lower(left(narrative, 1000)) gin_trgm_ops)`);
+    await queryRunner.query(`CREATE INDEX "idx_tip_narrative_trgm" ON "tip" USING gist (lower(left(narrative, 500)) gist_trgm_ops(siglen = 256))`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

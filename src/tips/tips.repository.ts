@@ -143,15 +143,16 @@ const QUEUE_ROW = `${SUMMARY}, left(t.narrative, 200) AS excerpt, to_char(t.rece
 
 const CANDIDATE = `tip_id AS "tipId", entity_type AS "entityType", entity_id AS "entityId", score, reasons, status, decided_by AS "decidedBy", decided_at AS "decidedAt"`;
 
-/** The narrative's comparison key for near duplicates: its first 1,000 characters, lower case (GIN-indexed). */
-const NARRATIVE_KEY = 'lower(left(narrative, 1000))';
+/** The narrative's comparison key (near duplicates, search): its first 500 characters, lower case (GiST trigram index). */
+const NARRATIVE_KEY = 'lower(left(narrative, 500))';
 
 /** Need-to-know on tips ($1 viewer, $2 sees all, $3 triage): unlinked tips to triage staff, linked ones to the case's members. */
 const VISIBLE = `($2::boolean OR (t.case_id IS NULL AND $3::boolean) OR (t.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = t.case_id AND m.user_id = $1)))`;
 
 /**
- * The intake statement: the earlier tip this one may repeat (same tipster's keyed hash, or a narrative whose
- * trigram similarity reaches the threshold, both within 30 days), the tip, and its candidates — one statement.
+ * The intake statement: the earlier tip this one may repeat (same tipster's keyed hash, or the nearest narrative
+ * by trigram distance — a KNN walk of the GiST index, so its cost does not grow with a flood of near-identical
+ * tips — when its similarity reaches the threshold; both within 30 days), the tip, and its candidates — one statement.
  * A conflict on any unique index (the reference drawn, or the integration's externalId seen before) inserts
  * nothing and returns no row.
  */
@@ -162,9 +163,10 @@ export const INSERT_TIP_SQL = `
             AND received_at > now() - interval '30 days'
           ORDER BY received_at DESC LIMIT 1),
        close_text AS (
-         SELECT id, similarity(${NARRATIVE_KEY}, lower(left($6, 1000))) AS score, 'similar-narrative' AS reason, received_at FROM tip
-          WHERE ${NARRATIVE_KEY} % lower(left($6, 1000)) AND received_at > now() - interval '30 days'
-          ORDER BY 2 DESC, received_at DESC LIMIT 1),
+         SELECT n.id, similarity(n.key, lower(left($6, 500))) AS score, 'similar-narrative' AS reason, n.received_at FROM (
+           SELECT id, ${NARRATIVE_KEY} AS key, received_at FROM tip
+            WHERE received_at > now() - interval '30 days'
+            ORDER BY ${NARRATIVE_KEY} <-> lower(left($6, 500)) LIMIT 1) n),
        dup AS (
          SELECT * FROM (SELECT * FROM same_tipster UNION ALL SELECT * FROM close_text) d WHERE d.score >= $16 ORDER BY d.score DESC, d.received_at DESC LIMIT 1),
        ins AS (
@@ -399,7 +401,7 @@ export class TipsRepository {
     return rows.length === 1;
   }
 
-  /** Search: tips by reference (exact) or by words in the first 1,000 characters of the narrative, visible to the viewer. */
+  /** Search: tips by reference (exact) or by words in the first 500 characters of the narrative, visible to the viewer. */
   async search(
     viewer: TipViewer,
     term: string,
