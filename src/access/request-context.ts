@@ -44,7 +44,7 @@ export const NO_CLIENT_TRACE = { casefileNoClientTrace: true } as const;
 
 export function requestContextOf(request: FastifyRequest): RequestContext {
   const ua = request.headers['user-agent'];
-  const untraced = (request.routeOptions?.config as { casefileNoClientTrace?: boolean } | undefined)?.casefileNoClientTrace === true;
+  const untraced = request.routeOptions?.config?.casefileNoClientTrace === true;
   return {
     requestId: request.id,
     ip: untraced ? '' : request.ip,
