@@ -9,6 +9,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { LinksModule } from './links/links.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SearchModule } from './search/search.module';
+import { TipsModule } from './tips/tips.module';
 import { SelectorsModule } from './selectors/selectors.module';
 import { SubjectsModule } from './subjects/subjects.module';
 import { UsersModule } from './users/users.module';
@@ -39,6 +40,7 @@ export class AppModule {
         OrganizationsModule,
         SelectorsModule,
         LinksModule,
+        TipsModule,
         SearchModule,
         EvidenceModule,
         HealthModule,

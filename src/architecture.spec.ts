@@ -13,7 +13,9 @@ const LAYERS: string[][] = [
   ['access'],
   ['audit'],
   ['users', 'integrations', 'health', 'cases', 'subjects', 'organizations', 'selectors'],
-  ['links', 'search', 'evidence'],
+  ['links', 'evidence'],
+  ['tips'],
+  ['search'],
   ['auth'],
   ['app'],
 ];

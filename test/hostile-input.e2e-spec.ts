@@ -183,7 +183,9 @@ describe('hostile input at the seams', () => {
           [route.method.toLowerCase() as 'post' | 'put' | 'patch'](concrete(route.path))
           .set('Content-Type', 'application/json')
           .send(deepArray(100_000));
-        expect([route.path, res.status, res.headers['content-type']]).toEqual([route.path, 400, expect.stringMatching(PROBLEM)]);
+        // Tip intake has its own, smaller body limit (128 KiB): this 200 KB body is refused for its size first.
+        const refusedAs = route.path === '/api/v1/intake/tips' ? 413 : 400;
+        expect([route.path, res.status, res.headers['content-type']]).toEqual([route.path, refusedAs, expect.stringMatching(PROBLEM)]);
       }
     });
 

@@ -31,4 +31,23 @@ export class AccessRepository {
     );
     return new Set(rows.map((r) => r.id));
   }
+
+  /**
+   * Tips among `tipIds` that `userId` may see: a tip not linked to a case, when they triage tips; a tip linked
+   * to a case, when they are a member of it; every tip, for whom sees every case (supervisors).
+   */
+  async visibleTips(userId: string, tipIds: readonly string[], rights: { seesAll: boolean; triage: boolean }, tx?: Tx): Promise<Set<string>> {
+    const rows = await this.database.query<{ id: string }>(
+      {
+        name: 'access-tips',
+        text: `SELECT t.id FROM tip t
+                WHERE t.id = ANY($2::uuid[])
+                  AND ($3::boolean OR (t.case_id IS NULL AND $4::boolean)
+                       OR (t.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = t.case_id AND m.user_id = $1)))`,
+        values: [userId, tipIds, rights.seesAll, rights.triage],
+      },
+      tx,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
 }

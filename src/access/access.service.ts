@@ -7,7 +7,7 @@ import { rolesGrant } from './permissions';
 import { Principal, RequestContext } from './request-context';
 
 /** What need-to-know guards. Each adds a case to `visible()` and a query to AccessRepository. */
-export type AccessResource = 'case' | 'evidence';
+export type AccessResource = 'case' | 'evidence' | 'tip';
 
 /** The audit action the checked request was about (`case.read`, `note.create`…): the denial is recorded under it. */
 export interface AccessAttempt {
@@ -42,6 +42,9 @@ export class AccessService {
         if (rolesGrant(principal.roles, 'case:read-all')) return new Set(unique);
         if (!rolesGrant(principal.roles, 'case:read')) return new Set();
         return this.repository.evidenceOfMemberCases(principal.id, unique, tx);
+      case 'tip':
+        // Unlinked tips: staff who triage. Linked tips: the case's need-to-know (its members, and supervisors).
+        return this.repository.visibleTips(principal.id, unique, { seesAll: rolesGrant(principal.roles, 'case:read-all'), triage: rolesGrant(principal.roles, 'tip:triage') }, tx);
     }
   }
 

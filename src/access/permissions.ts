@@ -16,6 +16,7 @@ export type Permission =
   | 'registry:write'
   | 'search'
   | 'tip:triage'
+  | 'tip:read'
   | 'tipster:read'
   | 'tip:submit'
   | 'tip:read-own-status'
@@ -35,10 +36,10 @@ export type Permission =
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: ['self', 'user:admin', 'integration:admin'],
-  supervisor: ['self', 'case:create', 'case:read', 'case:write', 'case:read-all', 'case:assign', 'case:reopen', 'case:legal-hold', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tipster:read', 'reward:recommend', 'reward:approve', 'reward:pay', 'evidence:read', 'evidence:write'],
-  investigator: ['self', 'case:create', 'case:read', 'case:write', 'registry:read', 'registry:write', 'search', 'tip:triage', 'reward:recommend', 'evidence:read', 'evidence:write'],
-  analyst: ['self', 'case:read', 'registry:read', 'registry:write', 'search', 'evidence:read'],
-  intake: ['self', 'tip:triage', 'tipster:read'],
+  supervisor: ['self', 'case:create', 'case:read', 'case:write', 'case:read-all', 'case:assign', 'case:reopen', 'case:legal-hold', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tip:read', 'tipster:read', 'reward:recommend', 'reward:approve', 'reward:pay', 'evidence:read', 'evidence:write'],
+  investigator: ['self', 'case:create', 'case:read', 'case:write', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tip:read', 'reward:recommend', 'evidence:read', 'evidence:write'],
+  analyst: ['self', 'case:read', 'registry:read', 'registry:write', 'search', 'tip:read', 'evidence:read'],
+  intake: ['self', 'tip:triage', 'tip:read', 'tipster:read'],
   auditor: ['self', 'audit:read', 'audit:verify', 'audit:export'],
 };
 

@@ -36,12 +36,19 @@ export interface RequestContext {
   idempotency?: IdempotencyScope;
 }
 
+/**
+ * Fastify route config of routes whose callers' network traces must not be kept (tip intake: an integration
+ * may forward the tipster's own address): their audit records carry no source IP and no user agent.
+ */
+export const NO_CLIENT_TRACE = { casefileNoClientTrace: true } as const;
+
 export function requestContextOf(request: FastifyRequest): RequestContext {
   const ua = request.headers['user-agent'];
+  const untraced = request.routeOptions?.config?.casefileNoClientTrace === true;
   return {
     requestId: request.id,
-    ip: request.ip,
-    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : undefined,
+    ip: untraced ? '' : request.ip,
+    userAgent: untraced || typeof ua !== 'string' ? undefined : ua.slice(0, 512),
     principal: request.principal,
     idempotency: request.idempotency,
   };

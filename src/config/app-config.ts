@@ -27,6 +27,8 @@ export class AppConfig {
   /** Evidence files: where they are kept (local storage), the largest accepted, how often each is re-verified. */
   readonly evidence: { dir: string; maxBytes: number; verifyPeriodHours: number };
   readonly trustProxy: boolean | string;
+  /** Tip intake: the narrative similarity that flags a possible duplicate (0.3–1). */
+  readonly tipDuplicateSimilarity: number;
   /** Region for phone numbers written without a country code. */
   readonly defaultPhoneRegion: string;
 
@@ -60,6 +62,7 @@ export class AppConfig {
     this.schedulerEnabled = env.SCHEDULER_ENABLED;
     this.defaultPhoneRegion = env.SELECTOR_DEFAULT_PHONE_REGION;
     this.evidence = { dir: join(this.dataDir, 'evidence'), maxBytes: env.EVIDENCE_MAX_BYTES, verifyPeriodHours: env.EVIDENCE_VERIFY_PERIOD_HOURS };
+    this.tipDuplicateSimilarity = env.TIP_DUPLICATE_SIMILARITY;
     const proxy = env.TRUST_PROXY?.trim();
     this.trustProxy = proxy === undefined || proxy === '' || proxy === 'false' ? false : proxy === 'true' ? true : proxy;
   }

@@ -126,6 +126,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 366)
   EVIDENCE_VERIFY_PERIOD_HOURS = 168;
 
+  /** Tip intake: a narrative at least this similar (pg_trgm similarity of the first 500 characters) to one of the last 30 days is flagged as a possible duplicate. */
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d*\.?\d+$/.test(value.trim()) ? Number(value) : value)) @Min(0.3) @Max(1)
+  TIP_DUPLICATE_SIMILARITY = 0.6;
+
   /** Behind a load balancer: which proxies' X-Forwarded-For to believe (Fastify trustProxy: `true`, or addresses/CIDRs). */
   @IsOptional() @IsString() @MaxLength(1024)
   TRUST_PROXY?: string;

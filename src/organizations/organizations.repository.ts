@@ -51,6 +51,14 @@ const cast = (k: keyof OrganizationFields): string => (COLUMNS[k].json ? '::json
 const param = (k: keyof OrganizationFields, value: unknown): unknown => (COLUMNS[k].json ? JSON.stringify(value) : value);
 
 /** Fuzzy name search over organization_name: $1 the term, $2 how many. */
+/** Several terms at once, like SUBJECT_NAMES_MENTIONED_SQL: $1 text[] the terms, $2 the least word similarity. */
+export const ORGANIZATION_NAMES_MENTIONED_SQL = `SELECT DISTINCT ON (p.term, n.organization_id) p.term, n.organization_id AS id, n.name AS "matchedName", n.kind AS "matchedKind",
+                round(word_similarity(casefile_name_key(p.term), casefile_name_key(n.name))::numeric, 3)::float8 AS score
+           FROM unnest($1::text[]) AS p(term)
+           JOIN organization_name n ON casefile_name_key(p.term) <% casefile_name_key(n.name)
+          WHERE word_similarity(casefile_name_key(p.term), casefile_name_key(n.name)) >= $2
+          ORDER BY p.term, n.organization_id, score DESC, n.ord`;
+
 export const ORGANIZATION_NAME_SEARCH_SQL = `WITH hits AS MATERIALIZED (
                 SELECT n.organization_id, n.ord, n.name, n.kind, casefile_name_key(n.name) AS key
                   FROM organization_name n
@@ -125,5 +133,11 @@ export class OrganizationsRepository {
       text: ORGANIZATION_NAME_SEARCH_SQL,
       values: [term, limit],
     });
+  }
+
+  /** For each term, the organizations named by it (word similarity ≥ minScore). */
+  async namesMentioned(terms: readonly string[], minScore: number): Promise<{ term: string; id: string; matchedName: string; matchedKind: 'name' | 'alias'; score: number }[]> {
+    if (terms.length === 0) return [];
+    return this.database.query({ name: 'organizations-names-mentioned', text: ORGANIZATION_NAMES_MENTIONED_SQL, values: [terms, minScore] });
   }
 }

@@ -89,4 +89,9 @@ export class OrganizationsService {
   async searchByName(term: string, limit: number): Promise<OrganizationNameMatch[]> {
     return this.organizations.searchNames(term, limit);
   }
+
+  /** For tip matching: for each phrase, the organizations one of whose names holds it (word similarity ≥ minScore). */
+  async namesMentioned(phrases: readonly string[], minScore: number): Promise<{ term: string; id: string; matchedName: string; matchedKind: 'name' | 'alias'; score: number }[]> {
+    return this.organizations.namesMentioned(phrases, minScore);
+  }
 }

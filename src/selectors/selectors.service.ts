@@ -70,6 +70,11 @@ export class SelectorsService {
     return interpretSelector(value, { defaultPhoneRegion: this.config.defaultPhoneRegion }).map((r) => ({ kind: r.kind, normalizedValue: r.normalizedValue }));
   }
 
+  /** For tip matching: the registry's selectors with these canonical values (already normalised). */
+  async findByNormalized(pairs: readonly { kind: SelectorKind; normalizedValue: string }[]): Promise<SelectorRecord[]> {
+    return this.selectors.findByValues(pairs);
+  }
+
   /** For search: the registry's selectors that `term` is a spelling of. */
   async findBySpelling(term: string): Promise<SelectorRecord[]> {
     return this.selectors.findByValues(this.interpret(term));

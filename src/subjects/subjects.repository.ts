@@ -80,6 +80,18 @@ export const SUBJECT_NAME_SEARCH_SQL = `WITH hits AS MATERIALIZED (
                FROM top JOIN subject s ON s.id = top.subject_id
               ORDER BY top.score DESC, top.whole DESC, s.id`;
 
+/**
+ * Several terms at once (tip matching: the name-like phrases of a narrative), $1 text[] the terms, $2 the least
+ * word similarity: for each term, the subjects one of whose names holds it, with the best name. One statement,
+ * one index probe per term.
+ */
+export const SUBJECT_NAMES_MENTIONED_SQL = `SELECT DISTINCT ON (p.term, n.subject_id) p.term, n.subject_id AS id, n.name AS "matchedName", n.kind AS "matchedKind",
+                round(word_similarity(casefile_name_key(p.term), casefile_name_key(n.name))::numeric, 3)::float8 AS score
+           FROM unnest($1::text[]) AS p(term)
+           JOIN subject_name n ON casefile_name_key(p.term) <% casefile_name_key(n.name)
+          WHERE word_similarity(casefile_name_key(p.term), casefile_name_key(n.name)) >= $2
+          ORDER BY p.term, n.subject_id, score DESC, n.ord`;
+
 /** Labels by id ($1 uuid[]): for graph nodes. */
 export const SUBJECT_SUMMARIES_SQL = `SELECT id, full_name AS label, status FROM subject WHERE id = ANY($1::uuid[])`;
 
@@ -150,5 +162,11 @@ export class SubjectsRepository {
       text: SUBJECT_NAME_SEARCH_SQL,
       values: [term, limit],
     });
+  }
+
+  /** For each term, the subjects named by it (word similarity ≥ minScore): see SUBJECT_NAMES_MENTIONED_SQL. */
+  async namesMentioned(terms: readonly string[], minScore: number): Promise<{ term: string; id: string; matchedName: string; matchedKind: 'full_name' | 'alias'; score: number }[]> {
+    if (terms.length === 0) return [];
+    return this.database.query({ name: 'subjects-names-mentioned', text: SUBJECT_NAMES_MENTIONED_SQL, values: [terms, minScore] });
   }
 }

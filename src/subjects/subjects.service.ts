@@ -86,6 +86,11 @@ export class SubjectsService {
     return this.subjects.summaries(ids);
   }
 
+  /** For tip matching: for each phrase, the subjects one of whose names holds it (word similarity ≥ minScore). */
+  async namesMentioned(phrases: readonly string[], minScore: number): Promise<{ term: string; id: string; matchedName: string; matchedKind: 'full_name' | 'alias'; score: number }[]> {
+    return this.subjects.namesMentioned(phrases, minScore);
+  }
+
   /** For search: subjects whose full name or an alias is close to `term`, best first. */
   async searchByName(term: string, limit: number): Promise<SubjectNameMatch[]> {
     return this.subjects.searchNames(term, limit);

@@ -7,6 +7,7 @@ import { ORGANIZATION_NAME_SEARCH_SQL, ORGANIZATION_SUMMARIES_SQL } from '../../
 import { interpretSelector } from '../../src/selectors/selector-normalizers';
 import { SELECTOR_BY_VALUES_SQL, SELECTOR_SUMMARIES_SQL } from '../../src/selectors/selectors.repository';
 import { SUBJECT_NAME_SEARCH_SQL, SUBJECT_SUMMARIES_SQL } from '../../src/subjects/subjects.repository';
+import { INSERT_TIP_SQL, tipQueueStatement } from '../../src/tips/tips.repository';
 
 /**
  * The raw baseline: a bare node:http + pg server doing the same database work as each benchmarked
@@ -123,7 +124,86 @@ async function selectorsBySpelling(value: string): Promise<unknown[]> {
   return rows;
 }
 
+/** The integration's key check stand-in: the rate-limit upsert of the principal named by x-integration-id. */
+async function integration(req: IncomingMessage): Promise<string> {
+  const id = String(req.headers['x-integration-id']);
+  await pool.query({ name: 'rate-limit', text: RATE_LIMIT_SQL, values: [`api:integration:${id}`, 60] });
+  return id;
+}
+
+/** Same database work as POST /api/v1/intake/tips: the key claim, then BEGIN, the tip (duplicate check included) with its audit record, the stored response, COMMIT. */
+async function intakeTip(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const b = (await body(req)) as { channel: string; narrative: string };
+  const integrationId = await integration(req);
+  const principal = `integration:${integrationId}`;
+  const key = String(req.headers['idempotency-key']);
+  const claim = await pool.query({
+    name: 'claim',
+    text: CLAIM_SQL,
+    values: [principal, key, createHash('sha256').update(JSON.stringify(b)).digest('hex'), 120, 24],
+  });
+  if (!claim.rows[0]?.claimed) return send(res, 409, {});
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const id = randomUUID();
+    const reference = `TIP-${randomBytes(4).toString('hex').toUpperCase()}`;
+    const { rows } = await client.query({
+      name: 'tip-insert',
+      text: INSERT_TIP_SQL,
+      values: [id, reference, integrationId, null, b.channel, b.narrative, null, null, false, true, null, null, null, null, null, 0.6, '[]', [], [], [], []],
+    });
+    await client.query({
+      name: 'audit-read',
+      text: AUDIT_READ_SQL,
+      values: [
+        'integration',
+        integrationId,
+        [],
+        'tip.submit',
+        'tip',
+        id,
+        null,
+        'success',
+        'raw',
+        null,
+        null,
+        JSON.stringify({ reference: { before: null, after: reference } }),
+        null,
+      ],
+    });
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', fieldKey, iv);
+    const sealed = Buffer.concat([cipher.update(JSON.stringify(rows[0])), cipher.final(), cipher.getAuthTag()]).toString('base64url');
+    await client.query({
+      name: 'complete',
+      text: `UPDATE idempotency_key SET state = 'completed', response_status = 202, response_body = to_jsonb($3::text) WHERE principal = $1 AND key = $2`,
+      values: [principal, key, sealed],
+    });
+    await client.query('COMMIT');
+    send(res, 202, { reference: rows[0].reference, status: rows[0].status, receivedAt: rows[0].receivedAt });
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+  'POST /tips': intakeTip,
+  // Same work as GET /api/v1/tips (first page): the session check, the queue statement, the list's audit record.
+  'GET /tips-queue': async (req, res) => {
+    const user = await session(req);
+    if (!user) return send(res, 401, {});
+    const { rows } = await pool.query(tipQueueStatement({ userId: user.userId, seesAll: false, triage: true }, {}, undefined, 26));
+    await pool.query({
+      name: 'audit-read',
+      text: AUDIT_READ_SQL,
+      values: ['user', user.userId, ['intake'], 'tip.list', 'tip', null, null, 'success', 'raw', '127.0.0.1', null, null, JSON.stringify({ count: 25 })],
+    });
+    send(res, 200, { data: rows.slice(0, 25), nextCursor: null });
+  },
   // Same work as GET /api/v1/cases/:id: session check, need-to-know, the row, its read audit record.
   'GET /case': readCase,
   // Same work as GET /api/v1/search: the session check, then subjects, organizations and selectors at once.

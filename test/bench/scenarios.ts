@@ -15,6 +15,8 @@ import { interpretSelector } from '../../src/selectors/selector-normalizers';
 import { SELECTOR_BY_VALUES_SQL } from '../../src/selectors/selectors.repository';
 import { SUBJECT_NAME_SEARCH_SQL } from '../../src/subjects/subjects.repository';
 import { benchId, explain, generateRegistry, registrySizes } from './registry-data';
+import { tipQueueStatement } from '../../src/tips/tips.repository';
+import { generateTips, tipCount } from './tip-data';
 import type { BenchContext, LoadResult, Row } from './run';
 
 export interface Scenario {
@@ -531,4 +533,94 @@ const evidenceLargeFile: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [liveness, me, loginBurst, audited, sealAndVerify, caseRead, caseLists, caseCreates, registry, evidenceLargeFile];
+/** A tip narrative naming a few identifiers (a defanged e-mail and domain, a wallet, a phone) and a name: the whole extraction and matching path runs. */
+function benchNarrative(): string {
+  const n = randomUUID().slice(0, 8);
+  return (
+    `Tip ${n}: our remote hire "Alex" writes from it.warrior${n} (at) example (dot) com, logs in through hxxps://portal-${n}[.]example[.]org, ` +
+    `asked to be paid to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 and gave +1 202 555 0142 as his number. He said Song Hwa Jong of Yanbian Silverstar hired him.`
+  );
+}
+
+/**
+ * Issue 12: tip intake at 50 connections with everything on (API key, validation, Idempotency-Key, tipster
+ * encryption and HMAC, extraction, matching against whatever registry is loaded — the `registry` scenario's
+ * 1,000,000 selectors when it ran first — duplicate check, audit) beside the raw baseline doing the same
+ * inserts; then the triage queue's first page over BENCH_TIPS (default 1,000,000) generated tips.
+ */
+const tips: Scenario = {
+  name: 'tips',
+  run: async (ctx) => {
+    const admin = await loginAs(ctx.casefile.base, 'admin', ctx.adminPassword);
+    const integration = await json<{ id: string; apiKey: string }>(
+      await fetch(`${ctx.casefile.base}/api/v1/integrations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ name: 'bench intake' }),
+      }),
+    );
+    const submit = (base: string, headers: Record<string, string>): autocannon.Options => ({
+      url: base,
+      method: 'POST',
+      connections: 50,
+      headers: { 'content-type': 'application/json', ...headers },
+      requests: [
+        {
+          setupRequest: (req: autocannon.Request) => ({
+            ...req,
+            headers: { ...req.headers, 'idempotency-key': randomUUID() },
+            body: JSON.stringify({
+              channel: 'web_form',
+              narrative: benchNarrative(),
+              tipster: { name: 'Bench Tipster', email: `bench.${randomUUID().slice(0, 8)}@example.net` },
+            }),
+          }),
+        },
+      ],
+    });
+    const [intake, intakeRaw] = await alternate(
+      ctx,
+      submit(`${ctx.casefile.base}/api/v1/intake/tips`, { 'x-api-key': integration.apiKey }),
+      submit(`${ctx.baseline.base}/tips`, { 'x-integration-id': integration.id }),
+    );
+    const sample = await json<{ reference: string }>(
+      await fetch(`${ctx.casefile.base}/api/v1/intake/tips`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': integration.apiKey, 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ channel: 'web_form', narrative: benchNarrative(), tipster: { anonymous: true } }),
+      }),
+    );
+
+    const n = tipCount();
+    const seconds = await generateTips(ctx.databaseUrl, n, integration.id, (line) =>
+      process.stderr.write(`bench: ${line}
+`),
+    );
+    await createUser(ctx.casefile.base, admin, 'bench.intake', 'bench-intake-password-1', ['intake']);
+    const token = await loginAs(ctx.casefile.base, 'bench.intake', 'bench-intake-password-1');
+    const viewer = { userId: JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string, seesAll: false, triage: true };
+    const statement = tipQueueStatement(viewer, {}, undefined, 26);
+    process.stderr.write(`\nbench: EXPLAIN tip queue, first page\n${await explain(ctx.databaseUrl, statement.text, statement.values ?? [])}\n`);
+    const [queue, queueRaw] = await alternate(
+      ctx,
+      { url: `${ctx.casefile.base}/api/v1/tips?limit=25`, headers: { authorization: `Bearer ${token}` } },
+      { url: `${ctx.baseline.base}/tips-queue`, headers: sessionHeaders(token) },
+    );
+    return [
+      {
+        scenario: 'POST /api/v1/intake/tips (50 conns, everything on)',
+        casefile: intake,
+        baseline: intakeRaw,
+        note: `target ≥ 1,000 tips/s, p99 ≤ 100 ms; matching in the request; sample ${sample.reference}`,
+      },
+      {
+        scenario: 'GET /api/v1/tips first page (10 conns)',
+        casefile: queue,
+        baseline: queueRaw,
+        note: `target p95 ≤ 20 ms; ${n.toLocaleString('en')} tips generated in ${seconds.toFixed(0)} s`,
+      },
+    ];
+  },
+};
+
+export const scenarios: Scenario[] = [liveness, me, loginBurst, audited, sealAndVerify, caseRead, caseLists, caseCreates, registry, evidenceLargeFile, tips];

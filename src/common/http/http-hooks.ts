@@ -45,9 +45,21 @@ function patternOf(url: string): RegExp {
  * and one metrics observation per request, problem+json for Fastify's own errors and 405 for a known path
  * with the wrong method. Call before the routes are registered (app.init()).
  */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route's own body limit in bytes, smaller than BODY_LIMIT_BYTES (tip intake). */
+    casefileBodyLimit?: number;
+    /** Keep no network trace of the caller: no source IP or user agent in audit records (tip intake). */
+    casefileNoClientTrace?: boolean;
+  }
+}
+
 export function registerHttpHooks(fastify: FastifyInstance, metrics: HttpMetrics): void {
   const routes = new Map<string, RouteEntry>();
   fastify.addHook('onRoute', (route) => {
+    // A route's own, smaller body limit (route config `casefileBodyLimit`, set with @RouteConfig): 413 above it.
+    const ownLimit = route.config?.casefileBodyLimit;
+    if (ownLimit) route.bodyLimit = ownLimit;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const entry = routes.get(route.url) ?? { pattern: patternOf(route.url), methods: new Set<string>() };
     for (const m of methods) entry.methods.add(m.toUpperCase());

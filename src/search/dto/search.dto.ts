@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-export const SEARCH_TYPES = ['subject', 'organization', 'selector', 'case'] as const;
+export const SEARCH_TYPES = ['subject', 'organization', 'selector', 'case', 'tip'] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];
 
 export class SearchQueryDto {
@@ -42,8 +42,8 @@ export class SearchMatchDto {
 export class SearchHitDto {
   @ApiProperty({ enum: SEARCH_TYPES }) type!: SearchType;
   @ApiProperty() id!: string;
-  @ApiProperty({ example: 'Unnamed defendant 3', description: 'Subject full name, organization name, or selector normalised value' }) label!: string;
-  @ApiProperty({ example: 'charged', description: 'Subject status, organization kind, or selector kind' }) detail!: string;
+  @ApiProperty({ example: 'Unnamed defendant 3', description: 'Subject full name, organization name, selector normalised value, or tip reference' }) label!: string;
+  @ApiProperty({ example: 'charged', description: 'Subject status, organization kind, selector kind, or tip status' }) detail!: string;
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.857, description: 'Trigram word similarity of the best-matching name (1 for an exact selector)' }) score!: number;
   @ApiProperty({ type: SearchMatchDto }) matched!: SearchMatchDto;
   @ApiProperty({ example: 'alias "Song Hwa Jong"' }) why!: string;

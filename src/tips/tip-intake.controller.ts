@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Authenticated } from '../access/authenticated.decorator';
+import { Ctx, NO_CLIENT_TRACE, RequestContext } from '../access/request-context';
+import { RequireIdempotencyKey } from '../common/idempotency/idempotency.interceptor';
+import { ProblemDetailsDto } from '../common/problem/problem-details';
+import { SubmitTipDto, TipReceiptDto } from './dto/intake.dto';
+import { TipIntakeService } from './tip-intake.service';
+
+/** The intake body limit: a 20,000-character narrative, even written entirely in \u escapes, and the rest. */
+export const INTAKE_BODY_LIMIT = 128 * 1024;
+
+@ApiTags('intake')
+@Controller('intake/tips')
+export class TipIntakeController {
+  constructor(private readonly intake: TipIntakeService) {}
+
+  @Post()
+  @HttpCode(202)
+  @RequireIdempotencyKey()
+  @RouteConfig({ ...NO_CLIENT_TRACE, casefileBodyLimit: INTAKE_BODY_LIMIT })
+  @Authenticated({ permission: 'tip:submit', principal: 'integration' })
+  @ApiOperation({
+    summary: 'Submit a tip (integrations, X-API-Key)',
+    description:
+      'Needs an `Idempotency-Key` (a unique value per submission, reused on retries): a retry with the same key and body gets the same answer and ' +
+      'no second tip, also after a crash between the insert and the response. The same `externalId` from the same integration is recognised as ' +
+      'a retry too (a unique index) and answered with the first tip. The tipster is encrypted at rest; no IP address or user agent is kept. ' +
+      `The narrative is stored as sent (plain text, never interpreted). Body limit ${INTAKE_BODY_LIMIT / 1024} KiB; rate-limited per key.`,
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '1–255 visible ASCII characters, unique per submission',
+    schema: { type: 'string', example: 'form-2024-000123-1' },
+  })
+  @ApiAcceptedResponse({ type: TipReceiptDto, description: 'Received (or a replay of the first answer, with `Idempotency-Replayed: true`)' })
+  @ApiBadRequestResponse({
+    type: ProblemDetailsDto,
+    description:
+      'No Idempotency-Key; validation (narrative 1–20,000 characters without NUL; tipster e-mail or phone that cannot exist; anonymous with identity; unknown fields)',
+  })
+  @ApiPayloadTooLargeResponse({ type: ProblemDetailsDto, description: `Body over ${INTAKE_BODY_LIMIT / 1024} KiB` })
+  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'The first request with this Idempotency-Key is still running' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'The Idempotency-Key was used with another body' })
+  submit(@Ctx() ctx: RequestContext, @Body() dto: SubmitTipDto): Promise<TipReceiptDto> {
+    return this.intake.submit(ctx, dto);
+  }
+
+  @Get(':reference')
+  @RouteConfig(NO_CLIENT_TRACE)
+  @Authenticated({ permission: 'tip:read-own-status', principal: 'integration' })
+  @ApiOperation({ summary: 'The status of a tip this integration submitted (any other: 404)' })
+  @ApiOkResponse({ type: TipReceiptDto })
+  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: 'No such reference, or another integration submitted it' })
+  status(@Ctx() ctx: RequestContext, @Param('reference') reference: string): Promise<TipReceiptDto> {
+    return this.intake.status(ctx, reference);
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RequestContext } from '../access/request-context';
+import { AuditTrail } from '../audit/audit-trail.service';
+import { AppConfig } from '../config/app-config';
+import { newId } from '../database/ids';
+import { SubmitTipDto, TipReceiptDto, toTipReceipt } from './dto/intake.dto';
+import { extract } from './tip-extraction';
+import { TipMatcher } from './tip-matcher.service';
+import { newTipReference, TIP_REFERENCE, TipsterVault } from './tipster-vault';
+import './tips.audit';
+import { ReferenceExhaustedError, TipNotFoundError } from './tips.errors';
+import { TipsRepository } from './tips.repository';
+
+/**
+ * Tip intake, integration-facing. A tip is checked, its tipster sealed, its narrative's identifiers extracted
+ * and matched to the registry (in the request: see the README for the measurement behind that choice), and
+ * the tip, its candidates, its possible-duplicate flag, its audit record and (with the Idempotency-Key) the
+ * stored response commit together. The audit records of intake carry no source IP or user agent.
+ */
+@Injectable()
+export class TipIntakeService {
+  constructor(
+    private readonly tips: TipsRepository,
+    private readonly vault: TipsterVault,
+    private readonly matcher: TipMatcher,
+    private readonly audit: AuditTrail,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async submit(ctx: RequestContext, dto: SubmitTipDto): Promise<TipReceiptDto> {
+    const integrationId = ctx.principal!.id;
+    const tipster = this.vault.prepare(dto.tipster);
+    const extraction = extract(dto.narrative, { defaultPhoneRegion: this.config.defaultPhoneRegion, exclude: tipster.own });
+    const candidates = await this.matcher.match(extraction);
+    const id = newId();
+    const sealed = tipster.identity ? this.vault.seal(id, tipster.identity) : null;
+    return this.audit.transaction(untraced(ctx), { action: 'tip.submit', resourceType: 'tip', resourceId: id }, async (tx, change) => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const reference = newTipReference();
+        const inserted = await this.tips.insert(tx, {
+          id,
+          reference,
+          integrationId,
+          externalId: dto.externalId ?? null,
+          channel: dto.channel,
+          narrative: dto.narrative,
+          language: dto.language ?? null,
+          occurredAt: dto.occurredAt ?? null,
+          rewardInterest: dto.rewardInterest ?? false,
+          anonymous: tipster.anonymous,
+          tipsterIdentity: sealed?.ciphertext ?? null,
+          tipsterKeyId: sealed?.keyId ?? null,
+          tipsterEmailHmac: tipster.emailHmac,
+          tipsterPhoneHmac: tipster.phoneHmac,
+          tipsterPseudonym: tipster.pseudonym,
+          extracted: extraction.selectors,
+          candidates,
+          duplicateThreshold: this.config.tipDuplicateSimilarity,
+        });
+        if (inserted) {
+          // What the trail keeps of a new tip: never the tipster's identity, nor the narrative (it is the tip's content).
+          change.set({
+            before: null,
+            after: {
+              reference,
+              channel: dto.channel,
+              externalId: dto.externalId ?? null,
+              anonymous: tipster.anonymous,
+              tipsterPseudonym: tipster.pseudonym,
+              narrativeLength: dto.narrative.length,
+              extracted: extraction.selectors.length,
+              candidates: candidates.length,
+              possibleDuplicateOf: inserted.possibleDuplicateOf,
+            },
+          });
+          return toTipReceipt(inserted);
+        }
+        // The integration sent this externalId before: a retry. Answer with the first tip (the unique index decided).
+        const seen = dto.externalId === undefined ? undefined : await this.tips.findByExternalId(tx, integrationId, dto.externalId);
+        if (seen) {
+          change.set({ resourceId: seen.id, details: { replayed: true, why: 'the integration sent this externalId before' } });
+          return toTipReceipt(seen);
+        }
+        // Otherwise the reference drawn was taken (31^8 of them): draw again.
+      }
+      throw new ReferenceExhaustedError();
+    });
+  }
+
+  /** The status of a tip, for the integration that submitted it only (404 for any other). */
+  async status(ctx: RequestContext, reference: string): Promise<TipReceiptDto> {
+    const found = TIP_REFERENCE.test(reference) ? await this.tips.receiptFor(ctx.principal!.id, reference) : undefined;
+    if (!found) {
+      await this.audit.record(untraced(ctx), {
+        action: 'tip.status.read',
+        outcome: 'denied',
+        resourceType: 'tip',
+        details: { reason: 'not found or not submitted by this integration' },
+      });
+      throw new TipNotFoundError(`with reference ${reference.slice(0, 20)} submitted by this integration`);
+    }
+    await this.audit.record(untraced(ctx), { action: 'tip.status.read', resourceType: 'tip', resourceId: found.id });
+    return toTipReceipt(found);
+  }
+}
+
+/** The intake routes keep no network trace of the caller (see NO_CLIENT_TRACE); this holds even when called directly. */
+function untraced(ctx: RequestContext): RequestContext {
+  return { ...ctx, ip: '', userAgent: undefined };
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { LinksService } from '../links/links.service';
+import { OrganizationsService } from '../organizations/organizations.service';
+import type { SelectorKind } from '../selectors/selector-normalizers';
+import { SelectorsService } from '../selectors/selectors.service';
+import { SubjectsService } from '../subjects/subjects.service';
+import type { NewCandidate } from './tips.repository';
+import type { Extraction } from './tip-extraction';
+
+/** A name phrase matches a subject or organization name at this word similarity or more. */
+export const NAME_MATCH_THRESHOLD = 0.8;
+
+const KIND_WORDS: Record<SelectorKind, string> = {
+  email: 'e-mail',
+  phone: 'phone',
+  domain: 'domain',
+  url: 'URL',
+  username: 'username',
+  crypto_wallet: 'wallet',
+  bank_account: 'bank account',
+  ip_address: 'IP address',
+  device_serial: 'device serial',
+  identity_document: 'identity document',
+  stolen_identity: 'stolen identity',
+};
+
+/**
+ * Matches what a narrative names against the registry, through the registry's own services (one batched
+ * statement each): identifiers by exact normalised value, then who `uses` or `owns` them and the
+ * organizations those people are `employed_by`; name-like phrases by trigram word similarity. Every match
+ * becomes a candidate with its reasons in words and a score (the best of its reasons).
+ */
+@Injectable()
+export class TipMatcher {
+  constructor(
+    private readonly selectors: SelectorsService,
+    private readonly links: LinksService,
+    private readonly subjects: SubjectsService,
+    private readonly organizations: OrganizationsService,
+  ) {}
+
+  async match(extraction: Extraction): Promise<NewCandidate[]> {
+    const [selectors, subjectNames, organizationNames] = await Promise.all([
+      extraction.selectors.length ? this.selectors.findByNormalized(extraction.selectors) : [],
+      extraction.phrases.length ? this.subjects.namesMentioned(extraction.phrases, NAME_MATCH_THRESHOLD) : [],
+      extraction.phrases.length ? this.organizations.namesMentioned(extraction.phrases, NAME_MATCH_THRESHOLD) : [],
+    ]);
+    const holders = selectors.length ? await this.links.holdersOf(selectors.map((s) => s.id)) : [];
+    const subjectIds = new Set([...subjectNames.map((n) => n.id), ...holders.filter((h) => h.entityType === 'subject').map((h) => h.entityId)]);
+    const organizationIds = new Set([...organizationNames.map((n) => n.id), ...holders.filter((h) => h.entityType === 'organization').map((h) => h.entityId)]);
+    const [subjectLabels, organizationLabels] = await Promise.all([
+      subjectIds.size ? this.subjects.summaries([...subjectIds]) : [],
+      organizationIds.size ? this.organizations.summaries([...organizationIds]) : [],
+    ]);
+    const label = new Map<string, string>([...subjectLabels.map((s) => [s.id, s.label] as const), ...organizationLabels.map((o) => [o.id, o.label] as const)]);
+    const selectorById = new Map(selectors.map((s) => [s.id, s]));
+
+    const found = new Map<string, NewCandidate>();
+    const add = (entityType: NewCandidate['entityType'], entityId: string, score: number, reason: string): void => {
+      const key = `${entityType}:${entityId}`;
+      const current = found.get(key) ?? { entityType, entityId, score: 0, reasons: [] };
+      current.score = Math.max(current.score, Math.round(score * 1000) / 1000);
+      if (!current.reasons.includes(reason) && current.reasons.length < 10) current.reasons.push(reason);
+      found.set(key, current);
+    };
+    const spell = (selectorId: string): string => {
+      const s = selectorById.get(selectorId);
+      return s ? `${KIND_WORDS[s.kind]} ${s.normalizedValue}` : 'an identifier';
+    };
+    for (const s of selectors) add('selector', s.id, 1, `${KIND_WORDS[s.kind]} ${s.normalizedValue} is in the registry`);
+    for (const h of holders) {
+      if (!label.has(h.entityId)) continue;
+      const verb = h.kind === 'owns' ? 'is owned by' : 'is used by';
+      if (h.via === null) add(h.entityType, h.entityId, 0.95 * h.confidence, `${spell(h.selectorId)} ${verb} ${label.get(h.entityId)}`);
+      else
+        add(
+          h.entityType,
+          h.entityId,
+          0.8 * h.confidence,
+          `${spell(h.selectorId)} is used by ${label.get(h.via) ?? 'a subject'}, employed by ${label.get(h.entityId)}`,
+        );
+    }
+    for (const n of subjectNames)
+      add(
+        'subject',
+        n.id,
+        n.score,
+        `the narrative names "${n.term}", like ${n.matchedKind === 'alias' ? 'alias' : 'name'} "${n.matchedName}" of ${label.get(n.id) ?? 'a subject'}`,
+      );
+    for (const n of organizationNames)
+      add(
+        'organization',
+        n.id,
+        n.score,
+        `the narrative names "${n.term}", like ${n.matchedKind === 'alias' ? 'alias' : 'name'} "${n.matchedName}" of ${label.get(n.id) ?? 'an organization'}`,
+      );
+    return [...found.values()]
+      .sort((a, b) => b.score - a.score || a.entityType.localeCompare(b.entityType) || a.entityId.localeCompare(b.entityId))
+      .slice(0, 100);
+  }
+}

@@ -1,0 +1,485 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Statement, Tx } from '../database/database';
+import type { CandidateEntityType, CandidateStatus } from './tip-candidate.entity';
+import type { TipChannel, TipStatus } from './tip.entity';
+
+/** A tip as staff read it: never the sealed identity or the keyed hashes. */
+export interface TipRecord {
+  id: string;
+  reference: string;
+  integrationId: string;
+  externalId: string | null;
+  channel: TipChannel;
+  narrative: string;
+  language: string | null;
+  occurredAt: Date | null;
+  rewardInterest: boolean;
+  anonymous: boolean;
+  tipsterPseudonym: string | null;
+  status: TipStatus;
+  priority: number;
+  assigneeId: string | null;
+  caseId: string | null;
+  sourceReliability: string | null;
+  informationCredibility: number | null;
+  duplicateOf: string | null;
+  possibleDuplicateOf: string | null;
+  possibleDuplicateScore: number | null;
+  possibleDuplicateReason: string | null;
+  extracted: { kind: string; normalizedValue: string }[];
+  candidateCount: number;
+  receivedAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** A row of the queue, with its keyset (the time exact to the microsecond, as text). */
+export interface TipQueueRow extends Omit<TipRecord, 'narrative' | 'extracted'> {
+  excerpt: string;
+  receivedKey: string;
+}
+
+export interface TipReceiptRecord {
+  id: string;
+  reference: string;
+  status: TipStatus;
+  receivedAt: Date;
+}
+
+export interface CandidateRecord {
+  tipId: string;
+  entityType: CandidateEntityType;
+  entityId: string;
+  score: number;
+  reasons: string[];
+  status: CandidateStatus;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+}
+
+export interface NewCandidate {
+  entityType: CandidateEntityType;
+  entityId: string;
+  score: number;
+  reasons: string[];
+}
+
+export interface NewTip {
+  id: string;
+  reference: string;
+  integrationId: string;
+  externalId: string | null;
+  channel: TipChannel;
+  narrative: string;
+  language: string | null;
+  occurredAt: string | null;
+  rewardInterest: boolean;
+  anonymous: boolean;
+  tipsterIdentity: string | null;
+  tipsterKeyId: string | null;
+  tipsterEmailHmac: string | null;
+  tipsterPhoneHmac: string | null;
+  tipsterPseudonym: string | null;
+  extracted: { kind: string; normalizedValue: string }[];
+  candidates: NewCandidate[];
+  duplicateThreshold: number;
+}
+
+/** Inserted, with the earlier tip it may repeat (found in the same statement). */
+export interface InsertedTip extends TipReceiptRecord {
+  possibleDuplicateOf: string | null;
+}
+
+/** Who is asking, for the need-to-know filter of lists and search. */
+export interface TipViewer {
+  userId: string;
+  /** Supervisors: every tip. */
+  seesAll: boolean;
+  /** tip:triage: tips not linked to a case. */
+  triage: boolean;
+}
+
+export interface TipQueueFilter {
+  status?: TipStatus;
+  priority?: number;
+  channel?: TipChannel;
+  hasMatches?: boolean;
+  assigneeId?: string;
+  receivedFrom?: string;
+  receivedTo?: string;
+}
+
+export interface TipPatch {
+  status?: TipStatus;
+  duplicateOf?: string | null;
+  possibleDuplicateOf?: null;
+  priority?: number;
+  assigneeId?: string | null;
+  sourceReliability?: string | null;
+  informationCredibility?: number | null;
+  caseId?: string;
+}
+
+const PATCH_COLUMNS: Record<keyof TipPatch, string> = {
+  status: 'status',
+  duplicateOf: 'duplicate_of',
+  possibleDuplicateOf: 'possible_duplicate_of',
+  priority: 'priority',
+  assigneeId: 'assignee_id',
+  sourceReliability: 'source_reliability',
+  informationCredibility: 'information_credibility',
+  caseId: 'case_id',
+};
+
+const SUMMARY = `t.id, t.reference, t.integration_id AS "integrationId", t.external_id AS "externalId", t.channel, t.language, t.occurred_at AS "occurredAt",
+  t.reward_interest AS "rewardInterest", t.anonymous, t.tipster_pseudonym AS "tipsterPseudonym", t.status, t.priority, t.assignee_id AS "assigneeId",
+  t.case_id AS "caseId", t.source_reliability AS "sourceReliability", t.information_credibility AS "informationCredibility", t.duplicate_of AS "duplicateOf",
+  t.possible_duplicate_of AS "possibleDuplicateOf", t.possible_duplicate_score AS "possibleDuplicateScore", t.possible_duplicate_reason AS "possibleDuplicateReason",
+  t.candidate_count AS "candidateCount", t.received_at AS "receivedAt", t.updated_at AS "updatedAt", t.version`;
+
+const RECORD = `${SUMMARY}, t.narrative, t.extracted`;
+
+const QUEUE_ROW = `${SUMMARY}, left(t.narrative, 200) AS excerpt, to_char(t.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "receivedKey"`;
+
+const CANDIDATE = `tip_id AS "tipId", entity_type AS "entityType", entity_id AS "entityId", score, reasons, status, decided_by AS "decidedBy", decided_at AS "decidedAt"`;
+
+/** The narrative's comparison key (near duplicates, search): its first 500 characters, lower case (GiST trigram index). */
+const NARRATIVE_KEY = 'lower(left(narrative, 500))';
+
+/** Need-to-know on tips ($1 viewer, $2 sees all, $3 triage): unlinked tips to triage staff, linked ones to the case's members. */
+const VISIBLE = `($2::boolean OR (t.case_id IS NULL AND $3::boolean) OR (t.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = t.case_id AND m.user_id = $1)))`;
+
+/**
+ * The intake statement: the earlier tip this one may repeat (same tipster's keyed hash, or the nearest narrative
+ * by trigram distance — a KNN walk of the GiST index, so its cost does not grow with a flood of near-identical
+ * tips — when its similarity reaches the threshold; both within 30 days), the tip, and its candidates — one statement.
+ * A conflict on any unique index (the reference drawn, or the integration's externalId seen before) inserts
+ * nothing and returns no row.
+ */
+export const INSERT_TIP_SQL = `
+  WITH same_tipster AS (
+         SELECT id, 1::real AS score, 'same-tipster' AS reason, received_at FROM tip
+          WHERE (($12::text IS NOT NULL AND tipster_email_hmac = $12) OR ($13::text IS NOT NULL AND tipster_phone_hmac = $13))
+            AND received_at > now() - interval '30 days'
+          ORDER BY received_at DESC LIMIT 1),
+       close_text AS (
+         SELECT n.id, similarity(n.key, lower(left($6, 500))) AS score, 'similar-narrative' AS reason, n.received_at FROM (
+           SELECT id, ${NARRATIVE_KEY} AS key, received_at FROM tip
+            WHERE received_at > now() - interval '30 days'
+            ORDER BY ${NARRATIVE_KEY} <-> lower(left($6, 500)) LIMIT 1) n),
+       dup AS (
+         SELECT * FROM (SELECT * FROM same_tipster UNION ALL SELECT * FROM close_text) d WHERE d.score >= $16 ORDER BY d.score DESC, d.received_at DESC LIMIT 1),
+       ins AS (
+         INSERT INTO tip (id, reference, integration_id, external_id, channel, narrative, language, occurred_at, reward_interest, anonymous,
+                          tipster_identity, tipster_email_hmac, tipster_phone_hmac, tipster_pseudonym, tipster_key_id, extracted, candidate_count,
+                          possible_duplicate_of, possible_duplicate_score, possible_duplicate_reason)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17::jsonb, cardinality($18::text[]),
+                dup.id, dup.score, dup.reason
+           FROM (SELECT 1) one LEFT JOIN dup ON true
+         ON CONFLICT DO NOTHING
+         RETURNING id, reference, status, received_at AS "receivedAt", possible_duplicate_of AS "possibleDuplicateOf"),
+       cand AS (
+         INSERT INTO tip_candidate (tip_id, entity_type, entity_id, score, reasons)
+         SELECT ins.id, c.entity_type, c.entity_id, c.score, c.reasons
+           FROM ins CROSS JOIN unnest($18::text[], $19::uuid[], $20::real[], $21::jsonb[]) AS c(entity_type, entity_id, score, reasons))
+  SELECT * FROM ins`;
+
+/** The only way to tip and tip_candidate. */
+@Injectable()
+export class TipsRepository {
+  constructor(private readonly database: Database) {}
+
+  /** The tip with its candidates, or undefined when a unique index refused it (nothing written). */
+  async insert(tx: Tx, t: NewTip): Promise<InsertedTip | undefined> {
+    const [row] = await this.database.query<InsertedTip>(
+      {
+        name: 'tips-insert',
+        text: INSERT_TIP_SQL,
+        values: [
+          t.id,
+          t.reference,
+          t.integrationId,
+          t.externalId,
+          t.channel,
+          t.narrative,
+          t.language,
+          t.occurredAt,
+          t.rewardInterest,
+          t.anonymous,
+          t.tipsterIdentity,
+          t.tipsterEmailHmac,
+          t.tipsterPhoneHmac,
+          t.tipsterPseudonym,
+          t.tipsterKeyId,
+          t.duplicateThreshold,
+          JSON.stringify(t.extracted),
+          t.candidates.map((c) => c.entityType),
+          t.candidates.map((c) => c.entityId),
+          t.candidates.map((c) => c.score),
+          t.candidates.map((c) => JSON.stringify(c.reasons)),
+        ],
+      },
+      tx,
+    );
+    return row;
+  }
+
+  async findByExternalId(tx: Tx, integrationId: string, externalId: string): Promise<TipReceiptRecord | undefined> {
+    const [row] = await this.database.query<TipReceiptRecord>(
+      {
+        name: 'tips-by-external',
+        text: `SELECT id, reference, status, received_at AS "receivedAt" FROM tip WHERE integration_id = $1 AND external_id = $2`,
+        values: [integrationId, externalId],
+      },
+      tx,
+    );
+    return row;
+  }
+
+  /** The status of a tip, only when `integrationId` submitted it. */
+  async receiptFor(integrationId: string, reference: string): Promise<TipReceiptRecord | undefined> {
+    const [row] = await this.database.query<TipReceiptRecord>({
+      name: 'tips-receipt',
+      text: `SELECT id, reference, status, received_at AS "receivedAt" FROM tip WHERE reference = $1 AND integration_id = $2`,
+      values: [reference, integrationId],
+    });
+    return row;
+  }
+
+  async findById(id: string, tx?: Tx): Promise<TipRecord | undefined> {
+    const [row] = await this.database.query<TipRecord>({ name: 'tips-find', text: `SELECT ${RECORD} FROM tip t WHERE t.id = $1`, values: [id] }, tx);
+    return row;
+  }
+
+  /** The tip row locked until the transaction ends: changes of one tip queue here. */
+  async lock(tx: Tx, id: string): Promise<TipRecord | undefined> {
+    const [row] = await this.database.query<TipRecord>({ name: 'tips-lock', text: `SELECT ${RECORD} FROM tip t WHERE t.id = $1 FOR UPDATE`, values: [id] }, tx);
+    return row;
+  }
+
+  async update(tx: Tx, id: string, patch: TipPatch): Promise<TipRecord> {
+    const keys = (Object.keys(patch) as (keyof TipPatch)[]).filter((k) => patch[k] !== undefined).sort();
+    const sets = keys.map((k, i) => `${PATCH_COLUMNS[k]} = $${i + 2}`);
+    const [row] = await this.database.write<TipRecord>(tx, {
+      name: `tips-update:${keys.join(',')}`,
+      text: `UPDATE tip t SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE t.id = $1 RETURNING ${RECORD}`,
+      values: [id, ...keys.map((k) => patch[k])],
+    });
+    return row;
+  }
+
+  /** How many other tips the same tipster (by keyed hash) gave. */
+  async sameTipsterCount(id: string): Promise<number> {
+    const [row] = await this.database.query<{ n: number }>({
+      name: 'tips-same-tipster',
+      text: `SELECT count(*)::int AS n FROM tip o, tip t
+              WHERE t.id = $1 AND o.id <> t.id
+                AND ((t.tipster_email_hmac IS NOT NULL AND o.tipster_email_hmac = t.tipster_email_hmac) OR (t.tipster_phone_hmac IS NOT NULL AND o.tipster_phone_hmac = t.tipster_phone_hmac))`,
+      values: [id],
+    });
+    return row?.n ?? 0;
+  }
+
+  /** A page of the queue: priority first (urgent first), then age (oldest first), filtered in SQL by need-to-know. */
+  async queue(
+    viewer: TipViewer,
+    filter: TipQueueFilter,
+    after: { priority: number; receivedKey: string; id: string } | undefined,
+    limit: number,
+  ): Promise<TipQueueRow[]> {
+    return this.database.query<TipQueueRow>(tipQueueStatement(viewer, filter, after, limit));
+  }
+
+  /** Tips flagged at intake or marked by staff as repeating `id`, and the one `id` repeats, visible to the viewer. */
+  async duplicatesAround(
+    viewer: TipViewer,
+    tip: { id: string; duplicateOf: string | null; possibleDuplicateOf: string | null },
+  ): Promise<
+    (TipReceiptRecord & {
+      duplicateOf: string | null;
+      possibleDuplicateOf: string | null;
+      possibleDuplicateScore: number | null;
+      possibleDuplicateReason: string | null;
+    })[]
+  > {
+    return this.database.query({
+      name: 'tips-duplicates',
+      text: `SELECT t.id, t.reference, t.status, t.received_at AS "receivedAt", t.duplicate_of AS "duplicateOf", t.possible_duplicate_of AS "possibleDuplicateOf",
+                    t.possible_duplicate_score AS "possibleDuplicateScore", t.possible_duplicate_reason AS "possibleDuplicateReason"
+               FROM tip t
+              WHERE (t.duplicate_of = $4 OR t.possible_duplicate_of = $4 OR t.id = ANY($5::uuid[])) AND ${VISIBLE}
+              ORDER BY t.received_at, t.id LIMIT 50`,
+      values: [viewer.userId, viewer.seesAll, viewer.triage, tip.id, [tip.duplicateOf, tip.possibleDuplicateOf].filter((v): v is string => v !== null)],
+    });
+  }
+
+  /** Of `ids`, the tips `viewer` may see. */
+  async visibleIds(viewer: TipViewer, ids: readonly string[], tx?: Tx): Promise<Set<string>> {
+    const rows = await this.database.query<{ id: string }>(
+      {
+        name: 'tips-visible',
+        text: `SELECT t.id FROM tip t WHERE t.id = ANY($4::uuid[]) AND ${VISIBLE}`,
+        values: [viewer.userId, viewer.seesAll, viewer.triage, ids],
+      },
+      tx,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async candidates(tipId: string, tx?: Tx): Promise<CandidateRecord[]> {
+    return this.database.query<CandidateRecord>(
+      {
+        name: 'tips-candidates',
+        text: `SELECT ${CANDIDATE} FROM tip_candidate WHERE tip_id = $1 ORDER BY score DESC, entity_type, entity_id`,
+        values: [tipId],
+      },
+      tx,
+    );
+  }
+
+  async lockCandidate(tx: Tx, tipId: string, entityType: CandidateEntityType, entityId: string): Promise<CandidateRecord | undefined> {
+    const [row] = await this.database.query<CandidateRecord>(
+      {
+        name: 'tips-candidate-lock',
+        text: `SELECT ${CANDIDATE} FROM tip_candidate WHERE tip_id = $1 AND entity_type = $2 AND entity_id = $3 FOR UPDATE`,
+        values: [tipId, entityType, entityId],
+      },
+      tx,
+    );
+    return row;
+  }
+
+  async decideCandidate(
+    tx: Tx,
+    tipId: string,
+    entityType: CandidateEntityType,
+    entityId: string,
+    status: CandidateStatus,
+    by: string,
+  ): Promise<CandidateRecord> {
+    const [row] = await this.database.write<CandidateRecord>(tx, {
+      name: 'tips-candidate-decide',
+      text: `WITH touch AS (UPDATE tip SET updated_at = now() WHERE id = $1 RETURNING id)
+             UPDATE tip_candidate SET status = $4, decided_by = $5, decided_at = now(), version = version + 1
+              WHERE tip_id = $1 AND entity_type = $2 AND entity_id = $3 RETURNING ${CANDIDATE}`,
+      values: [tipId, entityType, entityId, status, by],
+    });
+    return row;
+  }
+
+  /** The sealed identity of a tip (for a reveal, or re-encryption). */
+  async sealedIdentity(id: string): Promise<{ anonymous: boolean; tipsterIdentity: string | null; tipsterPseudonym: string | null } | undefined> {
+    const [row] = await this.database.query<{ anonymous: boolean; tipsterIdentity: string | null; tipsterPseudonym: string | null }>({
+      name: 'tips-identity',
+      text: `SELECT anonymous, tipster_identity AS "tipsterIdentity", tipster_pseudonym AS "tipsterPseudonym" FROM tip WHERE id = $1`,
+      values: [id],
+    });
+    return row;
+  }
+
+  /** A batch of tips whose identity was sealed with another key than `currentKeyId`, after `afterId`. */
+  async sealedWithOtherKey(
+    currentKeyId: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ id: string; tipsterIdentity: string; tipsterKeyId: string }[]> {
+    return this.database.query({
+      name: 'tips-other-key',
+      text: `SELECT id, tipster_identity AS "tipsterIdentity", tipster_key_id AS "tipsterKeyId" FROM tip
+              WHERE tipster_key_id IS NOT NULL AND tipster_key_id <> $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3`,
+      values: [currentKeyId, afterId, limit],
+    });
+  }
+
+  /** Replaces a sealed identity, only if it is still the one read (a concurrent re-encryption wins once). */
+  async reseal(tx: Tx, id: string, previous: string, ciphertext: string, keyId: string): Promise<boolean> {
+    const rows = await this.database.write(tx, {
+      name: 'tips-reseal',
+      text: `UPDATE tip SET tipster_identity = $3, tipster_key_id = $4 WHERE id = $1 AND tipster_identity = $2 RETURNING id`,
+      values: [id, previous, ciphertext, keyId],
+    });
+    return rows.length === 1;
+  }
+
+  /** Search: tips by reference (exact) or by words in the first 500 characters of the narrative, visible to the viewer. */
+  async search(
+    viewer: TipViewer,
+    term: string,
+    limit: number,
+  ): Promise<{ id: string; reference: string; status: TipStatus; excerpt: string; exact: boolean }[]> {
+    const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.database.query({
+      name: 'tips-search',
+      text: `SELECT t.id, t.reference, t.status, left(t.narrative, 120) AS excerpt, (t.reference = upper($4)) AS exact FROM tip t
+              WHERE (t.reference = upper($4) OR ${NARRATIVE_KEY} LIKE $5) AND ${VISIBLE}
+              ORDER BY (t.reference = upper($4)) DESC, t.received_at DESC, t.id LIMIT $6`,
+      values: [viewer.userId, viewer.seesAll, viewer.triage, term, pattern, limit],
+    });
+  }
+}
+
+/**
+ * The statement of one queue page (exported for the benchmark's plans). Keyset on (priority DESC,
+ * received_at, id): after a cursor, the rest of the cursor's priority and then every lower priority, each an
+ * index range, so a deep page costs no more than the first.
+ */
+export function tipQueueStatement(
+  viewer: TipViewer,
+  filter: TipQueueFilter,
+  after: { priority: number; receivedKey: string; id: string } | undefined,
+  limit: number,
+): Statement {
+  const values: unknown[] = [viewer.userId, viewer.seesAll, viewer.triage];
+  const where: string[] = [VISIBLE];
+  const flags: string[] = [];
+  const param = (value: unknown, cast = ''): string => {
+    values.push(value);
+    return `$${values.length}${cast}`;
+  };
+  if (filter.status) {
+    where.push(`t.status = ${param(filter.status)}`);
+    flags.push('status');
+  }
+  if (filter.priority) {
+    where.push(`t.priority = ${param(filter.priority, '::smallint')}`);
+    flags.push('priority');
+  }
+  if (filter.channel) {
+    where.push(`t.channel = ${param(filter.channel)}`);
+    flags.push('channel');
+  }
+  if (filter.hasMatches !== undefined) {
+    where.push(filter.hasMatches ? 't.candidate_count > 0' : 't.candidate_count = 0');
+    flags.push(`matches-${filter.hasMatches}`);
+  }
+  if (filter.assigneeId) {
+    where.push(`t.assignee_id = ${param(filter.assigneeId, '::uuid')}`);
+    flags.push('assignee');
+  }
+  if (filter.receivedFrom) {
+    where.push(`t.received_at >= ${param(filter.receivedFrom, '::timestamptz')}`);
+    flags.push('from');
+  }
+  if (filter.receivedTo) {
+    where.push(`t.received_at < ${param(filter.receivedTo, '::timestamptz')}`);
+    flags.push('to');
+  }
+  const order = 'ORDER BY t.priority DESC, t.received_at, t.id';
+  const lim = param(limit);
+  const base = where.join(' AND ');
+  if (!after) {
+    return { name: `tips-queue:${flags.join(',')}`, text: `SELECT ${QUEUE_ROW} FROM tip t WHERE ${base} ${order} LIMIT ${lim}`, values };
+  }
+  const p = param(after.priority, '::smallint');
+  const r = param(after.receivedKey, '::timestamptz');
+  const id = param(after.id, '::uuid');
+  return {
+    name: `tips-queue:${flags.join(',')},after`,
+    text: `SELECT * FROM (
+             (SELECT ${QUEUE_ROW} FROM tip t WHERE ${base} AND t.priority = ${p} AND (t.received_at, t.id) > (${r}, ${id}) ${order} LIMIT ${lim})
+             UNION ALL
+             (SELECT ${QUEUE_ROW} FROM tip t WHERE ${base} AND t.priority < ${p} ${order} LIMIT ${lim})
+           ) q ORDER BY q.priority DESC, q."receivedAt", q.id LIMIT ${lim}`,
+    values,
+  };
+}

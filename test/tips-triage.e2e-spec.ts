@@ -1,0 +1,337 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { keyId } from '../src/config/secrets';
+import { TipsterReencryption } from '../src/tips/tipster-reencryption.service';
+import { auditRecords, signedIn } from './support/actors';
+import { aCase, addMember, Actor } from './support/cases';
+import { createTestApp, TestApp } from './support/test-app';
+import { anIntegration, aSubmittedTip, aTip, submitTip } from './support/tips';
+
+describe('tip triage, matching, duplicates and tipster protection', () => {
+  let t: TestApp;
+  let key: string;
+  let investigator: Actor;
+  let outsider: Actor;
+  let supervisor: Actor;
+  let intake: Actor;
+  let analyst: Actor;
+  let auditor: Actor;
+  const ids: Record<string, string> = {};
+  /** Every response body staff and integrations received, but the reveals (checked for the planted identity). */
+  const seen: string[] = [];
+  const PLANTED = { name: 'Plantedname Tipsterperson', email: `planted.tipster.${randomBytes(4).toString('hex')}@example.net`, phone: '+1 202 555 0188' };
+  const PLANTED_E164 = '+12025550188';
+
+  const keep = (res: request.Response): request.Response => {
+    seen.push(res.text);
+    return res;
+  };
+  const as = (who: Actor) => ({
+    get: async (path: string) => keep(await t.http().get(path).set('Authorization', who.auth)),
+    patch: async (path: string, version: number, body: object) =>
+      keep(await t.http().patch(path).set('Authorization', who.auth).set('If-Match', `W/"${version}"`).send(body)),
+    post: async (path: string, body: object = {}) => keep(await t.http().post(path).set('Authorization', who.auth).send(body)),
+  });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ({ apiKey: key } = await anIntegration(t));
+    [investigator, outsider, supervisor, intake, analyst, auditor] = await Promise.all(
+      (['investigator', 'investigator', 'supervisor', 'intake', 'analyst', 'auditor'] as const).map((r) => signedIn(t, [r])),
+    );
+    const make = async (path: string, body: object): Promise<string> =>
+      (await t.http().post(`/api/v1/${path}`).set('Authorization', investigator.auth).send(body).expect(201)).body.id as string;
+    ids.defendant = await make('subjects', { fullName: 'Unnamed defendant 3', aliases: [{ name: 'Song Hwa Jong', source: 'indictment' }] });
+    ids.yanbian = await make('organizations', { name: 'Yanbian Silverstar', country: 'CN', kind: 'front_company' });
+    ids.email = await make('selectors', { kind: 'email', value: 'it.warrior@example.com' });
+    ids.domain = await make('selectors', { kind: 'domain', value: 'evil.example.com' });
+    ids.wallet = await make('selectors', { kind: 'crypto_wallet', value: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4' });
+    const link = (kind: string, from: [string, string], to: [string, string]) =>
+      t
+        .http()
+        .post('/api/v1/links')
+        .set('Authorization', investigator.auth)
+        .send({ kind, from: { type: from[0], id: ids[from[1]] }, to: { type: to[0], id: ids[to[1]] }, confidence: 1, source: 'test' })
+        .expect(201);
+    await link('uses', ['subject', 'defendant'], ['selector', 'email']);
+    await link('employed_by', ['subject', 'defendant'], ['organization', 'yanbian']);
+    await link('owns', ['organization', 'yanbian'], ['selector', 'domain']);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  describe('matching', () => {
+    it('extracts defanged identifiers and names, matches them to selectors and through links to subjects and organizations, with why and a score', async () => {
+      const { id } = await aSubmittedTip(t, key, {
+        narrative:
+          'Our contractor writes from it.warrior (at) example (dot) com, logs in at hxxps://evil[.]example[.]com/portal and says Song Hwa Jong is his manager.',
+      });
+      ids.matched = id;
+      const res = await as(investigator).get(`/api/v1/tips/${id}`);
+      expect(res.status).toBe(200);
+      expect(res.body.extracted).toEqual(
+        expect.arrayContaining([
+          { kind: 'email', normalizedValue: 'it.warrior@example.com' },
+          { kind: 'domain', normalizedValue: 'evil.example.com' },
+        ]),
+      );
+      const by = (type: string, entityId: string) =>
+        res.body.candidates.find((c: { entityType: string; entityId: string }) => c.entityType === type && c.entityId === entityId);
+      expect(by('selector', ids.email)).toMatchObject({ status: 'pending', score: 1, label: 'it.warrior@example.com' });
+      expect(by('subject', ids.defendant)).toMatchObject({
+        label: 'Unnamed defendant 3',
+        status: 'pending',
+        why: expect.arrayContaining(['e-mail it.warrior@example.com is used by Unnamed defendant 3']),
+      });
+      expect(by('subject', ids.defendant).why).toEqual(
+        expect.arrayContaining([expect.stringMatching(/names "Song Hwa Jong", like alias "Song Hwa Jong" of Unnamed defendant 3/)]),
+      );
+      expect(by('organization', ids.yanbian).why).toEqual(
+        expect.arrayContaining([
+          'domain evil.example.com is owned by Yanbian Silverstar',
+          'e-mail it.warrior@example.com is used by Unnamed defendant 3, employed by Yanbian Silverstar',
+        ]),
+      );
+      expect(res.body.candidateCount).toBe(res.body.candidates.length);
+      expect(res.headers.etag).toBe('W/"1"');
+    });
+
+    it('confirms and rejects candidates; a rejected one stays rejected for that tip and entity', async () => {
+      const rejected = await as(investigator).post(`/api/v1/tips/${ids.matched}/candidates/organization/${ids.yanbian}/reject`);
+      expect(rejected.status).toBe(200);
+      expect(rejected.body).toMatchObject({ status: 'rejected', decidedBy: investigator.id });
+      const confirmed = await as(investigator).post(`/api/v1/tips/${ids.matched}/candidates/subject/${ids.defendant}/confirm`);
+      expect(confirmed.body).toMatchObject({ status: 'confirmed' });
+      const again = await as(investigator).get(`/api/v1/tips/${ids.matched}`);
+      const statuses = Object.fromEntries(again.body.candidates.map((c: { entityId: string; status: string }) => [c.entityId, c.status]));
+      expect(statuses[ids.yanbian]).toBe('rejected');
+      expect(statuses[ids.defendant]).toBe('confirmed');
+      expect((await as(investigator).post(`/api/v1/tips/${ids.matched}/candidates/subject/${ids.yanbian}/confirm`)).status).toBe(404);
+      expect((await as(investigator).post(`/api/v1/tips/${ids.matched}/candidates/person/${ids.yanbian}/confirm`)).status).toBe(400);
+      expect((await auditRecords(t, { action: 'tip.candidate.decide', resourceId: ids.matched })).filter((r) => r.outcome === 'success')).toHaveLength(2);
+      const [row] = await t.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM tip_candidate WHERE tip_id = $1 AND entity_id = $2`, [
+        ids.matched,
+        ids.yanbian,
+      ]);
+      expect(row.n).toBe('1');
+    });
+  });
+
+  describe('duplicates', () => {
+    it('flags a tip from the same tipster (keyed hash) and one with a near-identical narrative; staff clear the flag or mark it duplicate', async () => {
+      const first = await aSubmittedTip(t, key, {
+        tipster: { email: PLANTED.email, name: PLANTED.name, phone: PLANTED.phone, contactPreference: 'email' },
+        narrative: 'Laptop farm in Ohio hosting company laptops for remote workers paid by a front company.',
+      });
+      ids.planted = first.id;
+      const same = await aSubmittedTip(t, key, { tipster: { email: PLANTED.email.toUpperCase() }, narrative: 'Something else entirely about wire transfers.' });
+      const near = await aSubmittedTip(t, key, { narrative: 'Laptop farm in Ohio hosting company laptops for remote workers paid by a front company!!' });
+      const s = await as(intake).get(`/api/v1/tips/${same.id}`);
+      expect(s.body).toMatchObject({ possibleDuplicateOf: first.id, possibleDuplicateReason: 'same-tipster', possibleDuplicateScore: 1 });
+      expect(s.body.tipster.pseudonym).toMatch(/^Tipster [23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}$/);
+      const f = await as(intake).get(`/api/v1/tips/${first.id}`);
+      expect(f.body.tipster.pseudonym).toBe(s.body.tipster.pseudonym);
+      expect(f.body.tipsterOtherTips).toBe(1);
+      expect(f.body.duplicates).toEqual(expect.arrayContaining([expect.objectContaining({ id: same.id, relation: 'possible', direction: 'by' })]));
+      const n = await as(intake).get(`/api/v1/tips/${near.id}`);
+      expect(n.body).toMatchObject({ possibleDuplicateOf: first.id, possibleDuplicateReason: 'similar-narrative' });
+      expect(n.body.possibleDuplicateScore).toBeGreaterThanOrEqual(0.6);
+      const cleared = await as(intake).patch(`/api/v1/tips/${same.id}`, 1, { clearPossibleDuplicate: true });
+      expect(cleared.body).toMatchObject({ possibleDuplicateOf: null, version: 2 });
+      const marked = await as(intake).patch(`/api/v1/tips/${near.id}`, 1, { status: 'duplicate', duplicateOf: first.id });
+      expect(marked.body).toMatchObject({ status: 'duplicate', duplicateOf: first.id, possibleDuplicateOf: null });
+      expect((await as(intake).patch(`/api/v1/tips/${same.id}`, 2, { status: 'duplicate' })).status).toBe(422);
+      expect((await as(intake).patch(`/api/v1/tips/${same.id}`, 2, { status: 'duplicate', duplicateOf: same.id })).status).toBe(422);
+    });
+  });
+
+  describe('the status machine and the other changes', () => {
+    it('moves received → triaged → assigned → actionable → closed; refuses impossible moves with 409 naming the allowed ones', async () => {
+      const { id } = await aSubmittedTip(t, key);
+      const skip = await as(intake).patch(`/api/v1/tips/${id}`, 1, { status: 'actionable' });
+      expect(skip.status).toBe(409);
+      expect(skip.body.detail).toMatch(/from received it can go to: triaged, duplicate/);
+      expect(skip.body.allowed).toEqual(['triaged', 'duplicate']);
+      let v = 1;
+      for (const status of ['triaged', 'assigned', 'actionable', 'closed']) {
+        const res = await as(intake).patch(`/api/v1/tips/${id}`, v, { status });
+        expect([status, res.status]).toEqual([status, 200]);
+        v = res.body.version as number;
+      }
+      const reopen = await as(intake).patch(`/api/v1/tips/${id}`, v, { status: 'received' });
+      expect(reopen.status).toBe(409);
+      expect(reopen.body.detail).toMatch(/nothing \(final\)/);
+      const records = await auditRecords(t, { action: 'tip.update', resourceId: id });
+      expect(records.filter((r) => r.outcome === 'success').map((r) => r.changes.status.after)).toEqual(['triaged', 'assigned', 'actionable', 'closed']);
+    });
+
+    it('sets priority, assignee (who may triage) and Admiralty grading; needs If-Match (428, 412)', async () => {
+      const { id } = await aSubmittedTip(t, key);
+      expect((await t.http().patch(`/api/v1/tips/${id}`).set('Authorization', intake.auth).send({ priority: 'high' })).status).toBe(428);
+      const changed = await as(intake).patch(`/api/v1/tips/${id}`, 1, {
+        priority: 'urgent',
+        assigneeId: investigator.id,
+        sourceReliability: 'B',
+        informationCredibility: 2,
+      });
+      expect(changed.body).toMatchObject({
+        priority: 'urgent',
+        assigneeId: investigator.id,
+        grading: { sourceReliability: 'B', informationCredibility: 2 },
+        version: 2,
+      });
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 1, { priority: 'low' })).status).toBe(412);
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { assigneeId: auditor.id })).body.type).toBe('urn:casefile:problem:assignee-not-eligible');
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { sourceReliability: 'G' })).status).toBe(400);
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { informationCredibility: 7 })).status).toBe(400);
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { reference: 'TIP-22222222' })).status).toBe(400);
+      const unassigned = await as(intake).patch(`/api/v1/tips/${id}`, 2, { assigneeId: null, sourceReliability: null });
+      expect(unassigned.body).toMatchObject({ assigneeId: null, grading: { sourceReliability: null, informationCredibility: 2 } });
+    });
+  });
+
+  describe('need to know and roles', () => {
+    it('puts a tip linked to a case under its need-to-know: members and supervisors only; intake and other investigators get 404', async () => {
+      const { id, reference } = await aSubmittedTip(t, key, { narrative: 'Linked tip about the zebracorn payroll scheme.' });
+      const c = await aCase(t, investigator);
+      await addMember(t, c.id as string, investigator, analyst, 'viewer');
+      expect((await as(outsider).get(`/api/v1/tips/${id}`)).status).toBe(200);
+      const refused = await as(outsider).patch(`/api/v1/tips/${id}`, 1, { caseId: c.id });
+      expect(refused.status).toBe(422);
+      const linked = await as(investigator).patch(`/api/v1/tips/${id}`, 1, { caseId: c.id });
+      expect(linked.body.caseId).toBe(c.id);
+      expect((await as(outsider).get(`/api/v1/tips/${id}`)).status).toBe(404);
+      expect((await as(intake).get(`/api/v1/tips/${id}`)).status).toBe(404);
+      expect((await as(outsider).patch(`/api/v1/tips/${id}`, 2, { priority: 'high' })).status).toBe(404);
+      expect((await as(analyst).get(`/api/v1/tips/${id}`)).status).toBe(200);
+      expect((await as(supervisor).get(`/api/v1/tips/${id}`)).status).toBe(200);
+      const queued = async (who: Actor): Promise<boolean> => (await as(who).get('/api/v1/tips?limit=100')).body.data.some((d: { id: string }) => d.id === id);
+      expect(await queued(outsider)).toBe(false);
+      expect(await queued(intake)).toBe(false);
+      expect(await queued(investigator)).toBe(true);
+      const denied = await auditRecords(t, { action: 'tip.read', resourceId: id });
+      expect(
+        denied
+          .filter((r) => r.outcome === 'denied')
+          .map((r) => r.actor_id)
+          .sort(),
+      ).toEqual([intake.id, outsider.id].sort());
+      // search: by reference and narrative words, by the same rule
+      const hits = async (who: Actor, q: string): Promise<string[]> =>
+        (await as(who).get(`/api/v1/search?q=${encodeURIComponent(q)}&types=tip`)).body.data.map((h: { id: string }) => h.id);
+      expect(await hits(investigator, reference)).toEqual([id]);
+      expect(await hits(investigator, 'zebracorn')).toEqual([id]);
+      expect(await hits(analyst, 'zebracorn')).toEqual([id]);
+      expect(await hits(outsider, reference)).toEqual([]);
+      expect(await hits(outsider, 'zebracorn')).toEqual([]);
+    });
+
+    it('keeps integrations off the queue, and the reveal to supervisors and intake staff with a reason (audited with it)', async () => {
+      expect((await t.http().get('/api/v1/tips').set('X-API-Key', key)).status).toBe(403);
+      expect((await t.http().get(`/api/v1/tips/${ids.planted}`).set('X-API-Key', key)).status).toBe(403);
+      expect((await t.http().get('/api/v1/tips').set('Authorization', auditor.auth)).status).toBe(403);
+      expect((await t.http().get('/api/v1/tips').set('Authorization', analyst.auth)).status).toBe(403);
+      const path = `/api/v1/tips/${ids.planted}/tipster`;
+      for (const who of [analyst, auditor, investigator])
+        expect((await t.http().get(`${path}?reason=need%20it`).set('Authorization', who.auth)).status).toBe(403);
+      expect((await as(intake).get(path)).status).toBe(400);
+      expect((await as(intake).get(`${path}?reason=ok`)).status).toBe(400);
+      expect((await as(intake).get(`${path}?reason=${'x'.repeat(501)}`)).status).toBe(400);
+      const reason = 'Call-back agreed with the case lead';
+      const revealed = await t
+        .http()
+        .get(`${path}?reason=${encodeURIComponent(reason)}`)
+        .set('Authorization', intake.auth)
+        .expect(200);
+      expect(revealed.body).toEqual({
+        anonymous: false,
+        name: PLANTED.name,
+        email: PLANTED.email,
+        phone: PLANTED_E164,
+        contactPreference: 'email',
+        pseudonym: expect.stringMatching(/^Tipster /),
+      });
+      const bySupervisor = await t
+        .http()
+        .get(`${path}?reason=${encodeURIComponent('Reward claim review')}`)
+        .set('Authorization', supervisor.auth)
+        .expect(200);
+      expect(bySupervisor.body.email).toBe(PLANTED.email);
+      const records = await auditRecords(t, { action: 'tip.tipster.reveal', resourceId: ids.planted });
+      expect(records.filter((r) => r.outcome === 'success').map((r) => [r.actor_id, r.details.reason])).toEqual([
+        [intake.id, reason],
+        [supervisor.id, 'Reward claim review'],
+      ]);
+    });
+  });
+
+  describe('tipster identity at rest', () => {
+    it('never shows the planted identity in any response, log line, or database column but the sealed one', async () => {
+      // A few more routes that could leak it: the queue, search, the audit trail and its export.
+      await as(supervisor).get('/api/v1/tips?limit=100');
+      await as(supervisor).get(`/api/v1/tips/${ids.planted}`);
+      await as(investigator).get(`/api/v1/search?q=${encodeURIComponent('Laptop farm')}`);
+      await as(supervisor).get(`/api/v1/search?q=${encodeURIComponent('example.net')}`);
+      await submitTip(t, key, aTip({ tipster: { email: PLANTED.email, phone: 'not a phone' } })).then(keep);
+      await submitTip(t, key, aTip({ tipster: { email: `${PLANTED.email}@@`, anonymous: true } })).then(keep);
+      await as(auditor).get('/api/v1/audit?limit=100');
+      await as(auditor).get('/api/v1/audit/export');
+      const needles = [PLANTED.email, PLANTED.email.split('@')[0], PLANTED.name, 'Plantedname', PLANTED_E164, '2025550188', '555 0188'];
+      const haystacks: Record<string, string> = { responses: seen.join('\n'), logs: t.rawLogs() };
+      const columns = await t.dataSource.query<{ table_name: string; column_name: string }[]>(
+        `SELECT table_name, column_name FROM information_schema.columns
+          WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'USER-DEFINED', 'ARRAY', 'bytea')
+            AND NOT (table_name = 'tip' AND column_name = 'tipster_identity')`,
+      );
+      expect(columns.length).toBeGreaterThan(40);
+      for (const { table_name, column_name } of columns) {
+        const [row] = await t.dataSource.query<{ dump: string | null }[]>(`SELECT string_agg("${column_name}"::text, E'\\n') AS dump FROM "${table_name}"`);
+        haystacks[`${table_name}.${column_name}`] = row.dump ?? '';
+      }
+      const found = Object.entries(haystacks).flatMap(([where, text]) =>
+        needles.filter((n) => text.toLowerCase().includes(n.toLowerCase())).map((n) => `${n} in ${where}`),
+      );
+      expect(found).toEqual([]);
+      // …while the reveal does show it (the search above would find a planted value if it were stored anywhere else).
+      expect(seen.join('\n')).toContain('Tipster ');
+    });
+
+    // Last: a second app on the same database takes over the process-wide passport strategies.
+    it('is one AES-256-GCM ciphertext with its key id; a rotated key reads it, and tips:reencrypt seals it under the new key', async () => {
+      const [row] = await t.dataSource.query<{ tipster_identity: string; tipster_key_id: string }[]>(
+        'SELECT tipster_identity, tipster_key_id FROM tip WHERE id = $1',
+        [ids.planted],
+      );
+      const oldKey = t.config.secrets.keyrings.FIELD_ENCRYPTION_KEY[0];
+      expect(row.tipster_key_id).toBe(keyId(oldKey));
+      expect(row.tipster_identity.split('.').slice(0, 2)).toEqual(['v1', keyId(oldKey)]);
+      const newKey = randomBytes(32).toString('base64');
+      const rotated = await createTestApp({
+        sharedDatabaseUrl: t.databaseUrl,
+        env: { FIELD_ENCRYPTION_KEY: `${newKey},${oldKey}`, HMAC_KEY: t.config.secrets.keyrings.HMAC_KEY[0] },
+      });
+      try {
+        const sup = await signedIn(rotated, ['supervisor']);
+        const path = `/api/v1/tips/${ids.planted}/tipster?reason=rotation%20check`;
+        expect((await rotated.http().get(path).set('Authorization', sup.auth).expect(200)).body.email).toBe(PLANTED.email);
+        // New tips are sealed under the new key; the same tipster is still recognised (the HMAC key did not change).
+        const fresh = await aSubmittedTip(rotated, (await anIntegration(rotated)).apiKey, { tipster: { email: PLANTED.email } });
+        const [freshRow] = await rotated.dataSource.query<{ tipster_key_id: string; possible_duplicate_reason: string }[]>(
+          'SELECT tipster_key_id, possible_duplicate_reason FROM tip WHERE id = $1',
+          [fresh.id],
+        );
+        expect(freshRow).toEqual({ tipster_key_id: keyId(newKey), possible_duplicate_reason: 'same-tipster' });
+        const result = await rotated.app.get(TipsterReencryption).run(2);
+        expect(result.resealed).toBeGreaterThanOrEqual(1);
+        const left = await rotated.dataSource.query(`SELECT id FROM tip WHERE tipster_key_id IS NOT NULL AND tipster_key_id <> $1`, [keyId(newKey)]);
+        expect(left).toEqual([]);
+        expect((await rotated.app.get(TipsterReencryption).run()).resealed).toBe(0);
+        expect(await auditRecords(rotated, { action: 'tip.reencrypt', resourceId: ids.planted })).toHaveLength(1);
+        expect((await rotated.http().get(path).set('Authorization', sup.auth).expect(200)).body.email).toBe(PLANTED.email);
+      } finally {
+        await rotated.app.close();
+      }
+    });
+  });
+});
