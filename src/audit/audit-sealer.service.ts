@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 // The sequencer holds a session-level advisory lock on a connection of its own, outside the pool.
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { Client } from 'pg';
@@ -19,9 +19,13 @@ const BATCH = 5000;
  * in batches, in insertion order: it assigns a gap-free chain position and
  * hash = SHA-256(previous hash ‖ canonical record) in audit_seal, and periodically writes a signed
  * checkpoint of the head. The others stand by and take over when the leader's session ends.
+ *
+ * Stopping is part of the contract: once the application starts to close (the first shutdown hook), no tick
+ * starts and no connection is opened; the tick in flight finishes and the sealer's own connection is ended,
+ * so a closed application leaves no timer or socket behind (and `npm test` exits by itself).
  */
 @Injectable()
-export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(AuditSealer.name);
   private client?: Client;
   private leader = false;
@@ -51,9 +55,21 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     this.schedule(0);
   }
 
+  /** The first shutdown hook (before the HTTP server and the pool close): no tick starts after this. */
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Also here, for a context closed without its module-destroy hooks (idempotent). */
   async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Stops the loop: clears the timer, waits for the operation in flight, ends the connection. Idempotent. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     await this.queue; // the operation in flight, if any
     await this.disconnect();
   }
@@ -61,6 +77,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.stopped) return;
       void this.exclusive(() => this.tick()).finally(() => this.schedule(this.config.audit.sealIntervalMs));
     }, delay);
     this.timer.unref();
@@ -75,6 +93,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async tick(): Promise<void> {
+    if (this.stopped) return;
     try {
       if (!(await this.ensureLeader())) return;
       await this.sealPending();
@@ -86,11 +105,21 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async ensureLeader(): Promise<boolean> {
+    if (this.stopped) return false;
     if (this.leader && this.client) return true;
     if (!this.client) {
-      const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'casefile-audit-sealer', statement_timeout: 60_000 });
+      const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'casefile-audit-sealer', statement_timeout: 60_000, connectionTimeoutMillis: 10_000 });
       client.on('error', () => void this.disconnect());
-      await client.connect();
+      try {
+        await client.connect();
+      } catch (e) {
+        await client.end().catch(() => undefined);
+        throw e;
+      }
+      if (this.stopped) {
+        await client.end().catch(() => undefined);
+        return false;
+      }
       this.client = client;
     }
     this.leader = await trySessionLock(this.client, SEALER_LOCK);

@@ -75,13 +75,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       cb();
     },
   });
-  const app = await createApp(config, { logger: createRootLogger(env.LOG_LEVEL, sink), wrapModule: options.wrapModule });
+  let app: NestFastifyApplication | undefined;
   try {
+    app = await createApp(config, { logger: createRootLogger(env.LOG_LEVEL, sink), wrapModule: options.wrapModule });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } catch (e) {
-    // Refused to start (a bad setting, secrets that differ from the database's): release its connections.
-    await app.close().catch(() => undefined);
+    // Refused to start (a bad setting, secrets that differ from the database's): release what did start —
+    // its pool, sealer and timers — or jest would never exit. Closing a half-initialised app runs its hooks.
+    await app?.close().catch(() => undefined);
     await db.drop().catch(() => undefined);
     throw e;
   }
