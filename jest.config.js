@@ -30,5 +30,9 @@ module.exports = {
   // with two than in band), half the cores on bigger machines. A closed app leaves nothing running, so the
   // run exits by itself in band too (`npx jest -i`); .ci/run fails when jest reports a handle left open.
   maxWorkers: Math.max(2, Math.ceil(availableParallelism() / 2)),
+  // A worker that still holds a handle never exits and is reported ("failed to exit gracefully": .ci/run
+  // fails on it). Jest's default grace of 500 ms also reports workers that are merely slow to exit on a
+  // loaded 2-core machine (seen with no handle left at the end of any file); 5 s tells the two apart.
+  workerGracefulExitTimeout: 5000,
   verbose: false,
 };
