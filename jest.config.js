@@ -24,6 +24,9 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uuid|@noble|@scure|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|content-disposition|cookie)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // file-type 21 (pinned for Node 20: package.json overrides) offers CommonJS callers only its `module-sync`
+  // export, which Node 20.19+ follows and jest's resolver does not: point jest at that file (transformed above).
+  moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,
   // The same everywhere (no CI-only setting): at least two workers (a 2-core machine runs the suite faster
