@@ -1,23 +1,16 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { join, resolve } from 'node:path';
-import { AppModule } from './app.module';
 import { SYSTEM_CONTEXT } from './audit/audit-trail.service';
 import type { RequestContext, Role } from './access/request-context';
 import { CaseRegistryService } from './cases/case-registry.service';
 import { CasesService } from './cases/cases.service';
-import { HttpMetrics } from './common/metrics/http-metrics';
-import { AppConfig } from './config/app-config';
-import { loadEnvironment } from './config/environment';
-import { loadSecrets } from './config/secrets';
-import { EmbeddedDatabase } from './database/embedded-postgres';
 import { EvidenceService, UploadPart } from './evidence/evidence.service';
 import { LinksService } from './links/links.service';
 import type { CreateOrganizationDto } from './organizations/dto/organization.dto';
 import { OrganizationsService } from './organizations/organizations.service';
 import type { CreateSubjectDto } from './subjects/dto/subject.dto';
+import { runStandalone } from './standalone';
 import { SubjectsService } from './subjects/subjects.service';
 import { UsersService } from './users/users.service';
 
@@ -53,7 +46,8 @@ const COMPANIES: CreateOrganizationDto[] = [
     kind: 'front_company',
     sanctions: [{ program: 'North Korea sanctions (U.S. Treasury)', list: 'OFAC Specially Designated Nationals and Blocked Persons List', date: null }],
     websites: [],
-    description: 'DPRK-controlled front company in Russia, the partner of Yanbian Silverstar in the same scheme. Sanctioned by the US Treasury before the indictment. Its seized websites are to be recorded from the seizure warrant.',
+    description:
+      'DPRK-controlled front company in Russia, the partner of Yanbian Silverstar in the same scheme. Sanctioned by the US Treasury before the indictment. Its seized websites are to be recorded from the seizure warrant.',
   },
 ];
 
@@ -79,139 +73,155 @@ const SILVERSTAR_CASE = {
 
 const DEMO_ROLES: Role[] = ['supervisor', 'investigator', 'analyst', 'intake', 'auditor'];
 
-async function main(): Promise<void> {
-  const env = loadEnvironment(process.env);
-  const dataDir = resolve(env.DATA_DIR);
-  const { secrets } = loadSecrets(dataDir, env);
-  let embedded: EmbeddedDatabase | undefined;
-  let url = env.DATABASE_URL;
-  if (!url) {
-    embedded = new EmbeddedDatabase({ dir: join(dataDir, 'pg'), password: secrets.embeddedDbPassword });
-    url = await embedded.start();
-  }
-  const config = new AppConfig({ ...env, SCHEDULER_ENABLED: false }, url, secrets);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, new HttpMetrics()), { logger: ['error', 'warn'] });
+runStandalone('seed:demo', {}, async (app) => {
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  try {
-    const users = app.get(UsersService);
-    const subjects = app.get(SubjectsService);
-    const organizations = app.get(OrganizationsService);
-    const links = app.get(LinksService);
+  const users = app.get(UsersService);
+  const subjects = app.get(SubjectsService);
+  const organizations = app.get(OrganizationsService);
+  const links = app.get(LinksService);
 
-    out('Demo users (passwords are shown once; an existing user keeps its password):');
-    const demoIds = new Map<Role, string>();
-    for (const role of DEMO_ROLES) {
-      const username = `demo.${role}`;
-      const password = `demo-${role}-${randomBytes(9).toString('base64url')}`;
-      try {
-        demoIds.set(role, (await users.create(SYSTEM_CONTEXT, { username, displayName: `Demo ${role}`, password, roles: [role] })).id);
-        out(`  ${username.padEnd(18)} ${password}`);
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'username-taken') throw e;
-        out(`  ${username.padEnd(18)} (exists)`);
-      }
+  out('Demo users (passwords are shown once; an existing user keeps its password):');
+  const demoIds = new Map<Role, string>();
+  for (const role of DEMO_ROLES) {
+    const username = `demo.${role}`;
+    const password = `demo-${role}-${randomBytes(9).toString('base64url')}`;
+    try {
+      demoIds.set(role, (await users.create(SYSTEM_CONTEXT, { username, displayName: `Demo ${role}`, password, roles: [role] })).id);
+      out(`  ${username.padEnd(18)} ${password}`);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'username-taken') throw e;
+      out(`  ${username.padEnd(18)} (exists)`);
     }
-
-    const byName = async (kind: 'subject' | 'organization', name: string): Promise<string | undefined> => {
-      const hits = kind === 'subject' ? await subjects.searchByName(name, 50) : await organizations.searchByName(name, 50);
-      return hits.find((h) => h.label === name)?.id;
-    };
-    const companyIds: string[] = [];
-    for (const company of COMPANIES) {
-      const id = (await byName('organization', company.name)) ?? (await organizations.create(SYSTEM_CONTEXT, company)).id;
-      companyIds.push(id);
-      out(`organization ${company.name}: ${id}`);
-    }
-    let linked = 0;
-    const subjectIds: string[] = [];
-    for (let n = 1; n <= 14; n++) {
-      const dto = defendant(n);
-      const id = (await byName('subject', dto.fullName)) ?? (await subjects.create(SYSTEM_CONTEXT, dto)).id;
-      subjectIds.push(id);
-      const existing = await links.list({ entity: `subject:${id}`, kind: 'employed_by', limit: 100 });
-      for (const companyId of companyIds) {
-        if (existing.data.some((l) => l.to.id === companyId)) continue;
-        await links.create(SYSTEM_CONTEXT, {
-          kind: 'employed_by',
-          from: { type: 'subject', id },
-          to: { type: 'organization', id: companyId },
-          validFrom: null,
-          validTo: null,
-          confidence: 0.5,
-          source: SOURCE,
-          description: 'The indictment names the two companies as the defendants\' employers (April 2017 – March 2023); which company each defendant worked for is to be confirmed, hence one link to each at confidence 0.5.',
-        });
-        linked += 1;
-      }
-    }
-    out(`subjects Unnamed defendant 1…14 in place; ${linked} employed_by link(s) added.`);
-
-    // The Silverstar case, opened by the demo supervisor, led by the demo investigator, with the analyst on it,
-    // and the 14 defendants and both companies linked to it.
-    for (const u of (await users.list({ limit: 100 })).data) if (u.username.startsWith('demo.')) demoIds.set(u.username.slice(5) as Role, u.id);
-    const as = (role: Role): RequestContext => ({ ...SYSTEM_CONTEXT, requestId: 'seed-demo', principal: { kind: 'user', id: demoIds.get(role)!, roles: [role] } });
-    const cases = app.get(CasesService);
-    const registry = app.get(CaseRegistryService);
-    const supervisor = as('supervisor');
-    const existingCase = (await cases.search(supervisor, SILVERSTAR_CASE.title, 5)).find((h) => h.case.title === SILVERSTAR_CASE.title)?.case;
-    const silverstar = existingCase ?? (await cases.create(supervisor, { ...SILVERSTAR_CASE, leadInvestigatorId: demoIds.get('investigator') }));
-    if (!existingCase) await cases.addMember(supervisor, silverstar.id, { userId: demoIds.get('analyst')!, role: 'member' });
-    const onCase = new Set((await registry.list(supervisor, 'subject', silverstar.id, { limit: 100 })).data.map((l) => l.entityId));
-    for (const id of subjectIds) if (!onCase.has(id)) await registry.link(supervisor, 'subject', silverstar.id, id, 'Defendant in the December 2024 indictment');
-    const orgsOnCase = new Set((await registry.list(supervisor, 'organization', silverstar.id, { limit: 100 })).data.map((l) => l.entityId));
-    for (const id of companyIds) if (!orgsOnCase.has(id)) await registry.link(supervisor, 'organization', silverstar.id, id, 'DPRK-controlled front company named in the indictment');
-    out(`case ${silverstar.caseNumber} "${SILVERSTAR_CASE.title}": lead demo.investigator, member demo.analyst, 14 subjects and 2 organizations linked.`);
-
-    // Demo evidence: plainly labelled files made now, and a physical item, with a short chain of custody.
-    const investigator = as('investigator');
-    const evidence = app.get(EvidenceService);
-    const existingEvidence = await evidence.list(investigator, silverstar.id, { limit: 1 });
-    if (existingEvidence.data.length === 0) {
-      const label = `DEMO FILE made by npm run seed:demo on ${new Date().toISOString()}: not real evidence.`;
-      const upload = (metadata: Record<string, unknown>, fileName: string, type: string, content: string) =>
-        evidence.create(investigator, silverstar.id, {
-          upload: {
-            parts: (async function* (): AsyncGenerator<UploadPart> {
-              yield { type: 'field', fieldname: 'metadata', value: JSON.stringify(metadata) };
-              yield { type: 'file', fieldname: 'file', filename: fileName, mimetype: type, file: Readable.from([Buffer.from(content, 'utf8')]) };
-            })(),
-          },
-        });
-      const collectedAt = '2024-12-12T15:00:00.000Z';
-      const email = await upload(
-        { kind: 'communication', description: 'DEMO: an extortion e-mail of the kind the indictment describes (placeholder text)', collectedAt, collectedBy: 'Demo investigator', collectedFrom: 'Demo victim employer' },
-        'demo-extortion-email.eml',
-        'message/rfc822',
-        `From: demo@example.invalid\r\nTo: demo-employer@example.invalid\r\nSubject: DEMO\r\n\r\n${label}\r\n`,
-      );
-      const ledger = await upload(
-        { kind: 'financial_record', description: 'DEMO: bank transfer records (placeholder rows)', collectedAt, collectedBy: 'Demo investigator', collectedFrom: 'Demo bank, by subpoena' },
-        'demo-transfers.csv',
-        'text/csv',
-        `# ${label}\ndate,amount_minor,currency,reference\n2023-01-15,500000,USD,DEMO-1\n`,
-      );
-      const laptop = await evidence.create(investigator, silverstar.id, {
-        json: { kind: 'device', description: 'DEMO: an employer laptop recovered from a laptop farm (physical item, no file)', collectedAt, collectedBy: 'Demo investigator', collectedFrom: 'Demo laptop farm host' },
-      });
-      const at = (minutes: number): string => new Date(Date.parse(collectedAt) + minutes * 60_000).toISOString();
-      await evidence.appendCustody(investigator, laptop.id, { event: 'sealed', occurredAt: at(30), location: 'Demo laptop farm host', purpose: 'Sealed at seizure', sealNumber: 'DEMO-SEAL-0001' });
-      await evidence.appendCustody(investigator, laptop.id, { event: 'transferred', occurredAt: at(24 * 60), location: 'Demo field office', purpose: 'Handed to the analyst for imaging', toUserId: demoIds.get('analyst') });
-      await evidence.verify(investigator, email.id);
-      out(`evidence ${email.evidenceNumber}, ${ledger.evidenceNumber} (demo files) and ${laptop.evidenceNumber} (a sealed laptop, transferred to demo.analyst) added.`);
-    } else {
-      out('evidence: the case already has evidence; none added.');
-    }
-    out('Sign in as demo.investigator and try GET /api/v1/me/cases; as demo.analyst GET /api/v1/search?q=silverstar or GET /api/v1/graph?root=organization:<id>&depth=2.');
-  } finally {
-    await app.close();
-    await embedded?.stop();
   }
-}
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`seed:demo failed: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  },
-);
+  const byName = async (kind: 'subject' | 'organization', name: string): Promise<string | undefined> => {
+    const hits = kind === 'subject' ? await subjects.searchByName(name, 50) : await organizations.searchByName(name, 50);
+    return hits.find((h) => h.label === name)?.id;
+  };
+  const companyIds: string[] = [];
+  for (const company of COMPANIES) {
+    const id = (await byName('organization', company.name)) ?? (await organizations.create(SYSTEM_CONTEXT, company)).id;
+    companyIds.push(id);
+    out(`organization ${company.name}: ${id}`);
+  }
+  let linked = 0;
+  const subjectIds: string[] = [];
+  for (let n = 1; n <= 14; n++) {
+    const dto = defendant(n);
+    const id = (await byName('subject', dto.fullName)) ?? (await subjects.create(SYSTEM_CONTEXT, dto)).id;
+    subjectIds.push(id);
+    const existing = await links.list({ entity: `subject:${id}`, kind: 'employed_by', limit: 100 });
+    for (const companyId of companyIds) {
+      if (existing.data.some((l) => l.to.id === companyId)) continue;
+      await links.create(SYSTEM_CONTEXT, {
+        kind: 'employed_by',
+        from: { type: 'subject', id },
+        to: { type: 'organization', id: companyId },
+        validFrom: null,
+        validTo: null,
+        confidence: 0.5,
+        source: SOURCE,
+        description:
+          "The indictment names the two companies as the defendants' employers (April 2017 – March 2023); which company each defendant worked for is to be confirmed, hence one link to each at confidence 0.5.",
+      });
+      linked += 1;
+    }
+  }
+  out(`subjects Unnamed defendant 1…14 in place; ${linked} employed_by link(s) added.`);
+
+  // The Silverstar case, opened by the demo supervisor, led by the demo investigator, with the analyst on it,
+  // and the 14 defendants and both companies linked to it.
+  for (const u of (await users.list({ limit: 100 })).data) if (u.username.startsWith('demo.')) demoIds.set(u.username.slice(5) as Role, u.id);
+  const as = (role: Role): RequestContext => ({
+    ...SYSTEM_CONTEXT,
+    requestId: 'seed-demo',
+    principal: { kind: 'user', id: demoIds.get(role)!, roles: [role] },
+  });
+  const cases = app.get(CasesService);
+  const registry = app.get(CaseRegistryService);
+  const supervisor = as('supervisor');
+  const existingCase = (await cases.search(supervisor, SILVERSTAR_CASE.title, 5)).find((h) => h.case.title === SILVERSTAR_CASE.title)?.case;
+  const silverstar = existingCase ?? (await cases.create(supervisor, { ...SILVERSTAR_CASE, leadInvestigatorId: demoIds.get('investigator') }));
+  if (!existingCase) await cases.addMember(supervisor, silverstar.id, { userId: demoIds.get('analyst')!, role: 'member' });
+  const onCase = new Set((await registry.list(supervisor, 'subject', silverstar.id, { limit: 100 })).data.map((l) => l.entityId));
+  for (const id of subjectIds) if (!onCase.has(id)) await registry.link(supervisor, 'subject', silverstar.id, id, 'Defendant in the December 2024 indictment');
+  const orgsOnCase = new Set((await registry.list(supervisor, 'organization', silverstar.id, { limit: 100 })).data.map((l) => l.entityId));
+  for (const id of companyIds)
+    if (!orgsOnCase.has(id)) await registry.link(supervisor, 'organization', silverstar.id, id, 'DPRK-controlled front company named in the indictment');
+  out(`case ${silverstar.caseNumber} "${SILVERSTAR_CASE.title}": lead demo.investigator, member demo.analyst, 14 subjects and 2 organizations linked.`);
+
+  // Demo evidence: plainly labelled files made now, and a physical item, with a short chain of custody.
+  const investigator = as('investigator');
+  const evidence = app.get(EvidenceService);
+  const existingEvidence = await evidence.list(investigator, silverstar.id, { limit: 1 });
+  if (existingEvidence.data.length === 0) {
+    const label = `DEMO FILE made by npm run seed:demo on ${new Date().toISOString()}: not real evidence.`;
+    const upload = (metadata: Record<string, unknown>, fileName: string, type: string, content: string) =>
+      evidence.create(investigator, silverstar.id, {
+        upload: {
+          parts: (async function* (): AsyncGenerator<UploadPart> {
+            yield { type: 'field', fieldname: 'metadata', value: JSON.stringify(metadata) };
+            yield { type: 'file', fieldname: 'file', filename: fileName, mimetype: type, file: Readable.from([Buffer.from(content, 'utf8')]) };
+          })(),
+        },
+      });
+    const collectedAt = '2024-12-12T15:00:00.000Z';
+    const email = await upload(
+      {
+        kind: 'communication',
+        description: 'DEMO: an extortion e-mail of the kind the indictment describes (placeholder text)',
+        collectedAt,
+        collectedBy: 'Demo investigator',
+        collectedFrom: 'Demo victim employer',
+      },
+      'demo-extortion-email.eml',
+      'message/rfc822',
+      `From: demo@example.invalid\r\nTo: demo-employer@example.invalid\r\nSubject: DEMO\r\n\r\n${label}\r\n`,
+    );
+    const ledger = await upload(
+      {
+        kind: 'financial_record',
+        description: 'DEMO: bank transfer records (placeholder rows)',
+        collectedAt,
+        collectedBy: 'Demo investigator',
+        collectedFrom: 'Demo bank, by subpoena',
+      },
+      'demo-transfers.csv',
+      'text/csv',
+      `# ${label}\ndate,amount_minor,currency,reference\n2023-01-15,500000,USD,DEMO-1\n`,
+    );
+    const laptop = await evidence.create(investigator, silverstar.id, {
+      json: {
+        kind: 'device',
+        description: 'DEMO: an employer laptop recovered from a laptop farm (physical item, no file)',
+        collectedAt,
+        collectedBy: 'Demo investigator',
+        collectedFrom: 'Demo laptop farm host',
+      },
+    });
+    const at = (minutes: number): string => new Date(Date.parse(collectedAt) + minutes * 60_000).toISOString();
+    await evidence.appendCustody(investigator, laptop.id, {
+      event: 'sealed',
+      occurredAt: at(30),
+      location: 'Demo laptop farm host',
+      purpose: 'Sealed at seizure',
+      sealNumber: 'DEMO-SEAL-0001',
+    });
+    await evidence.appendCustody(investigator, laptop.id, {
+      event: 'transferred',
+      occurredAt: at(24 * 60),
+      location: 'Demo field office',
+      purpose: 'Handed to the analyst for imaging',
+      toUserId: demoIds.get('analyst'),
+    });
+    await evidence.verify(investigator, email.id);
+    out(
+      `evidence ${email.evidenceNumber}, ${ledger.evidenceNumber} (demo files) and ${laptop.evidenceNumber} (a sealed laptop, transferred to demo.analyst) added.`,
+    );
+  } else {
+    out('evidence: the case already has evidence; none added.');
+  }
+  out(
+    'Sign in as demo.investigator and try GET /api/v1/me/cases; as demo.analyst GET /api/v1/search?q=silverstar or GET /api/v1/graph?root=organization:<id>&depth=2.',
+  );
+});
