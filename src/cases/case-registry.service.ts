@@ -5,7 +5,7 @@ import { assertVersion } from '../common/concurrency/if-match';
 import { Page } from '../common/pagination/keyset';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { SubjectsService } from '../subjects/subjects.service';
-import { paginateList } from './case-cursor';
+import { paginateList } from '../common/pagination/list-cursor';
 import { CaseRegistryRepository, RegistryKind } from './case-registry.repository';
 import './cases.audit';
 import { RegistryLinkNotFoundError } from './cases.errors';

@@ -4,7 +4,7 @@ import { AuditTrail } from '../audit/audit-trail.service';
 import { assertVersion } from '../common/concurrency/if-match';
 import { Page } from '../common/pagination/keyset';
 import { newId } from '../database/ids';
-import { paginateList } from './case-cursor';
+import { paginateList } from '../common/pagination/list-cursor';
 import { CaseTasksRepository, TaskPatch, TaskRecord } from './case-tasks.repository';
 import './cases.audit';
 import { AssigneeNotMemberError, TaskNotFoundError } from './cases.errors';

@@ -9,7 +9,7 @@ import { Page } from '../common/pagination/keyset';
 import type { Tx } from '../database/database';
 import { newId } from '../database/ids';
 import { UsersService } from '../users/users.service';
-import { paginateList } from './case-cursor';
+import { paginateList } from '../common/pagination/list-cursor';
 import type { CaseMemberRole } from './case-member.entity';
 import './cases.audit';
 import { CASE_READ_ACTIONS } from './cases.audit';

@@ -3,7 +3,7 @@ import { AccessService } from '../access/access.service';
 import { rolesGrant } from '../access/permissions';
 import { RequestContext } from '../access/request-context';
 import { AuditTrail } from '../audit/audit-trail.service';
-import { paginateList } from '../cases/case-cursor';
+import { paginateList } from '../common/pagination/list-cursor';
 import { CasesService } from '../cases/cases.service';
 import { assertVersion } from '../common/concurrency/if-match';
 import { DomainError } from '../common/errors/domain.error';

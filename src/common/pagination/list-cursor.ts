@@ -1,5 +1,5 @@
-import { BadRequestError } from '../common/errors/domain.error';
-import { decodeCursor, Page, toPage } from '../common/pagination/keyset';
+import { BadRequestError } from '../errors/domain.error';
+import { decodeCursor, Page, toPage } from './keyset';
 
 /** What one element of a keyset may be; checked when a cursor comes back, before it reaches SQL. */
 export type KeyPart = 'uuid' | 'timestamp' | 'date' | 'int' | 'seq';
