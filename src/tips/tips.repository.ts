@@ -85,6 +85,17 @@ export interface NewTip {
   duplicateThreshold: number;
 }
 
+/** A tip as a reward claim shows it: its reference, case, whether the tipster asked for a reward, and the pseudonym. */
+export interface TipRewardView {
+  id: string;
+  reference: string;
+  status: TipStatus;
+  caseId: string | null;
+  rewardInterest: boolean;
+  anonymous: boolean;
+  tipsterPseudonym: string | null;
+}
+
 /** Inserted, with the earlier tip it may repeat (found in the same statement). */
 export interface InsertedTip extends TipReceiptRecord {
   possibleDuplicateOf: string | null;
@@ -365,6 +376,19 @@ export class TipsRepository {
       values: [tipId, entityType, entityId, status, by],
     });
     return row;
+  }
+
+  /** What a reward claim shows of its tips and what its eligibility rules read: never the identity or the keyed hashes. */
+  async rewardViews(ids: readonly string[], tx?: Tx): Promise<TipRewardView[]> {
+    return this.database.query<TipRewardView>(
+      {
+        name: 'tips-reward-views',
+        text: `SELECT id, reference, status, case_id AS "caseId", reward_interest AS "rewardInterest", anonymous, tipster_pseudonym AS "tipsterPseudonym"
+                 FROM tip WHERE id = ANY($1::uuid[])`,
+        values: [ids],
+      },
+      tx,
+    );
   }
 
   /** The sealed identity of a tip (for a reveal, or re-encryption). */
