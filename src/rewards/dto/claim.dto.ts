@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsOptionalNotNull, TEXT } from '../../cases/dto/case.dto';
 import { IsTimestamp } from '../../common/input-rules';
 import { PageOf } from '../../common/pagination/page.dto';
@@ -24,6 +24,7 @@ export class CreateClaimDto {
   offerId!: string;
 
   @ApiProperty({ type: MoneyDto, description: "In the offer's currency; at most what the offer has left (approval checks it again, under lock)" })
+  @IsObject()
   @ValidateNested()
   @Type(() => MoneyDto)
   amount!: MoneyDto;

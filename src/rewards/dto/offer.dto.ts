@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsOptionalNotNull, TEXT } from '../../cases/dto/case.dto';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
@@ -27,6 +27,7 @@ export class CreateOfferDto {
   description?: string;
 
   @ApiProperty({ type: MoneyDto, description: 'The most the offer pays in all: approved and paid claims never exceed it' })
+  @IsObject()
   @ValidateNested()
   @Type(() => MoneyDto)
   maxAmount!: MoneyDto;
