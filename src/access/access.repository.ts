@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Tx } from '../database/database';
-
-/**
- * Whether the tip `t` is visible ($1 the user, $3 sees every case, $4 triages tips): an unlinked tip to staff who
- * triage; a linked one to the members of its case; every tip to whom sees every case.
- */
-const TIP_VISIBLE = `($3::boolean OR (t.case_id IS NULL AND $4::boolean)
-       OR (t.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = t.case_id AND m.user_id = $1)))`;
+import { TIP_VISIBLE_SQL } from './tip-visibility';
 
 /**
  * Need-to-know queries, one per resource type, each answering for a whole set of ids in one statement:
@@ -47,8 +41,8 @@ export class AccessRepository {
     const rows = await this.database.query<{ id: string }>(
       {
         name: 'access-tips',
-        text: `SELECT t.id FROM tip t WHERE t.id = ANY($2::uuid[]) AND ${TIP_VISIBLE}`,
-        values: [userId, tipIds, rights.seesAll, rights.triage],
+        text: `SELECT t.id FROM tip t WHERE t.id = ANY($4::uuid[]) AND ${TIP_VISIBLE_SQL}`,
+        values: [userId, rights.seesAll, rights.triage, tipIds],
       },
       tx,
     );
@@ -60,8 +54,8 @@ export class AccessRepository {
     const rows = await this.database.query<{ id: string }>(
       {
         name: 'access-reward-claims',
-        text: `SELECT c.id FROM reward_claim c JOIN tip t ON t.id = c.tip_id WHERE c.id = ANY($2::uuid[]) AND ${TIP_VISIBLE}`,
-        values: [userId, claimIds, rights.seesAll, rights.triage],
+        text: `SELECT c.id FROM reward_claim c JOIN tip t ON t.id = c.tip_id WHERE c.id = ANY($4::uuid[]) AND ${TIP_VISIBLE_SQL}`,
+        values: [userId, rights.seesAll, rights.triage, claimIds],
       },
       tx,
     );

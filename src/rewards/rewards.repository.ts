@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TIP_VISIBLE_SQL } from '../access/tip-visibility';
 import { minorUnitsFromDatabase } from '../common/money';
 import { Database, Tx } from '../database/database';
 import type { ClaimState } from './reward-claim.entity';
@@ -119,9 +120,6 @@ const CLAIM = `c.id, c.offer_id AS "offerId", o.program, c.tip_id AS "tipId", c.
   c.approval_note AS "approvalNote", c.denied_by AS "deniedBy", c.denied_at AS "deniedAt", c.denial_reason AS "denialReason",
   c.paid_by AS "paidBy", c.paid_at AS "paidAt", c.payment_reference AS "paymentReference", c.payment_recorded_at AS "paymentRecordedAt",
   c.updated_at AS "updatedAt", c.version`;
-
-/** Need-to-know on a claim's tip `t` ($1 viewer, $2 sees all, $3 triage): the rule of tips (AccessService, resource `tip`). */
-const TIP_VISIBLE = `($2::boolean OR (t.case_id IS NULL AND $3::boolean) OR (t.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = t.case_id AND m.user_id = $1)))`;
 
 /** The database's own guards of claims (triggers and checks of the Rewards migration), as the client should hear them. */
 const CLAIM_CONSTRAINTS = {
@@ -296,7 +294,7 @@ export class RewardsRepository {
     const rows = await this.database.query<Raw<ClaimRecord, 'amount'>>({
       name: 'rewards-claim-list',
       text: `SELECT ${CLAIM} FROM reward_claim c JOIN reward_offer o ON o.id = c.offer_id JOIN tip t ON t.id = c.tip_id
-              WHERE ${TIP_VISIBLE} AND ($4::uuid IS NULL OR c.offer_id = $4) AND ($5::text IS NULL OR c.state = $5)
+              WHERE ${TIP_VISIBLE_SQL} AND ($4::uuid IS NULL OR c.offer_id = $4) AND ($5::text IS NULL OR c.state = $5)
                 AND ($6::uuid IS NULL OR c.recommended_by = $6) AND ($7::uuid IS NULL OR c.id < $7)
               ORDER BY c.id DESC LIMIT $8`,
       values: [viewer.userId, viewer.seesAll, viewer.triage, filter.offerId ?? null, filter.state ?? null, filter.recommendedBy ?? null, afterId ?? null, limit],

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TIP_VISIBLE_SQL } from '../access/tip-visibility';
 import { Database, Statement, Tx } from '../database/database';
 import type { CandidateEntityType, CandidateStatus } from './tip-candidate.entity';
 import type { TipChannel, TipStatus } from './tip.entity';
@@ -158,7 +159,7 @@ const CANDIDATE = `tip_id AS "tipId", entity_type AS "entityType", entity_id AS 
 const NARRATIVE_KEY = 'lower(left(narrative, 500))';
 
 /** Need-to-know on tips ($1 viewer, $2 sees all, $3 triage): unlinked tips to triage staff, linked ones to the case's members. */
-const VISIBLE = `($2::boolean OR (t.case_id IS NULL AND $3::boolean) OR (t.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = t.case_id AND m.user_id = $1)))`;
+const VISIBLE = TIP_VISIBLE_SQL;
 
 /**
  * The intake statement: the earlier tip this one may repeat (same tipster's keyed hash, or the nearest narrative

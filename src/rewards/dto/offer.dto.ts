@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
@@ -10,6 +11,17 @@ import { MoneyDto, MoneyResponseDto, toMoney } from './money.dto';
 
 /** How many subjects, and how many organizations, one offer may cover. */
 export const MAX_COVERED = 500;
+
+/** A list of registry ids an offer covers: optional, unique (whatever the case), bounded. */
+const CoveredIds = (description: string): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_COVERED, uniqueItems: true, default: [], description }),
+    IsOptionalNotNull(),
+    IsArray(),
+    ArrayMaxSize(MAX_COVERED),
+    ArrayUnique((id: string) => String(id).toLowerCase()),
+    IsUUID('all', { each: true }),
+  );
 
 export class CreateOfferDto {
   @ApiProperty({ example: 'Rewards for Justice', minLength: 1, maxLength: 200, description: 'The programme that pays' })
@@ -32,20 +44,10 @@ export class CreateOfferDto {
   @Type(() => MoneyDto)
   maxAmount!: MoneyDto;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_COVERED, uniqueItems: true, default: [], description: 'Registry subjects the offer covers (at least one subject or organization)' })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(MAX_COVERED)
-  @ArrayUnique((id: string) => String(id).toLowerCase())
-  @IsUUID('all', { each: true })
+  @CoveredIds('Registry subjects the offer covers (at least one subject or organization in all)')
   subjectIds?: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_COVERED, uniqueItems: true, default: [], description: 'Registry organizations the offer covers' })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(MAX_COVERED)
-  @ArrayUnique((id: string) => String(id).toLowerCase())
-  @IsUUID('all', { each: true })
+  @CoveredIds('Registry organizations the offer covers')
   organizationIds?: string[];
 }
 
