@@ -9,6 +9,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { LinksModule } from './links/links.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SearchModule } from './search/search.module';
+import { RewardsModule } from './rewards/rewards.module';
 import { TipsModule } from './tips/tips.module';
 import { SelectorsModule } from './selectors/selectors.module';
 import { SubjectsModule } from './subjects/subjects.module';
@@ -43,6 +44,7 @@ export class AppModule {
         TipsModule,
         SearchModule,
         EvidenceModule,
+        RewardsModule,
         HealthModule,
       ],
     };

@@ -15,7 +15,7 @@ const LAYERS: string[][] = [
   ['users', 'integrations', 'health', 'cases', 'subjects', 'organizations', 'selectors'],
   ['links', 'evidence'],
   ['tips'],
-  ['search'],
+  ['search', 'rewards'],
   ['auth'],
   ['app'],
 ];

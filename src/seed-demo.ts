@@ -9,6 +9,9 @@ import { EvidenceService, UploadPart } from './evidence/evidence.service';
 import { LinksService } from './links/links.service';
 import type { CreateOrganizationDto } from './organizations/dto/organization.dto';
 import { OrganizationsService } from './organizations/organizations.service';
+import type { OfferResponseDto } from './rewards/dto/offer.dto';
+import { RewardsService } from './rewards/rewards.service';
+import type { Page } from './common/pagination/keyset';
 import type { CreateSubjectDto } from './subjects/dto/subject.dto';
 import { runStandalone } from './standalone';
 import { SubjectsService } from './subjects/subjects.service';
@@ -69,6 +72,13 @@ const SILVERSTAR_CASE = {
   summary:
     'Fourteen North Korean nationals indicted in St. Louis for a six-year scheme (April 2017 – March 2023) in which IT workers of two DPRK-controlled front companies held remote IT jobs at US companies under false, stolen and borrowed identities, earned at least USD 88 million, stole source code and extorted employers. The State Department offers up to USD 5 million for information.',
   sensitivity: 'confidential' as const,
+};
+
+const SILVERSTAR_OFFER = {
+  program: 'Rewards for Justice',
+  description:
+    'The U.S. Department of State offers a reward of up to USD 5 million for information on the fourteen North Korean nationals indicted in December 2024 (E.D. Missouri) and on Yanbian Silverstar and Volasys Silverstar.',
+  maxAmount: { amount: 500_000_000, currency: 'USD' },
 };
 
 const DEMO_ROLES: Role[] = ['supervisor', 'investigator', 'analyst', 'intake', 'auditor'];
@@ -150,6 +160,21 @@ runStandalone('seed:demo', {}, async (app) => {
     if (!orgsOnCase.has(id)) await registry.link(supervisor, 'organization', silverstar.id, id, 'DPRK-controlled front company named in the indictment');
   out(`case ${silverstar.caseNumber} "${SILVERSTAR_CASE.title}": lead demo.investigator, member demo.analyst, 14 subjects and 2 organizations linked.`);
 
+  // The State Department's offer: up to USD 5,000,000 for the fourteen defendants and both companies.
+  const rewards = app.get(RewardsService);
+  const offers: OfferResponseDto[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<OfferResponseDto> = await rewards.listOffers({ limit: 100, cursor: cursor ?? undefined });
+    offers.push(...page.data);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const existingOffer = offers.find(
+    (o) => o.program === SILVERSTAR_OFFER.program && o.maxAmount.amount === SILVERSTAR_OFFER.maxAmount.amount && o.maxAmount.currency === SILVERSTAR_OFFER.maxAmount.currency && companyIds.every((id) => o.organizations.some((c) => c.id === id)),
+  );
+  const offer = existingOffer ?? (await rewards.createOffer(supervisor, { ...SILVERSTAR_OFFER, subjectIds, organizationIds: companyIds }));
+  out(`reward offer ${offer.program}, ${offer.maxAmount.display}, covering ${offer.subjects.length} subjects and ${offer.organizations.length} organizations: ${offer.id}${existingOffer ? ' (exists)' : ''}`);
+
   // Demo evidence: plainly labelled files made now, and a physical item, with a short chain of custody.
   const investigator = as('investigator');
   const evidence = app.get(EvidenceService);
@@ -222,6 +247,6 @@ runStandalone('seed:demo', {}, async (app) => {
     out('evidence: the case already has evidence; none added.');
   }
   out(
-    'Sign in as demo.investigator and try GET /api/v1/me/cases; as demo.analyst GET /api/v1/search?q=silverstar or GET /api/v1/graph?root=organization:<id>&depth=2.',
+    'Sign in as demo.investigator and try GET /api/v1/me/cases; as demo.analyst GET /api/v1/search?q=silverstar or GET /api/v1/graph?root=organization:<id>&depth=2; as demo.supervisor GET /api/v1/rewards/offers.',
   );
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Tx } from '../database/database';
+import { TIP_VISIBLE_SQL } from './tip-visibility';
 
 /**
  * Need-to-know queries, one per resource type, each answering for a whole set of ids in one statement:
@@ -40,11 +41,21 @@ export class AccessRepository {
     const rows = await this.database.query<{ id: string }>(
       {
         name: 'access-tips',
-        text: `SELECT t.id FROM tip t
-                WHERE t.id = ANY($2::uuid[])
-                  AND ($3::boolean OR (t.case_id IS NULL AND $4::boolean)
-                       OR (t.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = t.case_id AND m.user_id = $1)))`,
-        values: [userId, tipIds, rights.seesAll, rights.triage],
+        text: `SELECT t.id FROM tip t WHERE t.id = ANY($4::uuid[]) AND ${TIP_VISIBLE_SQL}`,
+        values: [userId, rights.seesAll, rights.triage, tipIds],
+      },
+      tx,
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Reward claims among `claimIds` whose tip `userId` may see (the same rule as visibleTips). */
+  async visibleClaims(userId: string, claimIds: readonly string[], rights: { seesAll: boolean; triage: boolean }, tx?: Tx): Promise<Set<string>> {
+    const rows = await this.database.query<{ id: string }>(
+      {
+        name: 'access-reward-claims',
+        text: `SELECT c.id FROM reward_claim c JOIN tip t ON t.id = c.tip_id WHERE c.id = ANY($4::uuid[]) AND ${TIP_VISIBLE_SQL}`,
+        values: [userId, rights.seesAll, rights.triage, claimIds],
       },
       tx,
     );

@@ -7,7 +7,7 @@ import { rolesGrant } from './permissions';
 import { Principal, RequestContext } from './request-context';
 
 /** What need-to-know guards. Each adds a case to `visible()` and a query to AccessRepository. */
-export type AccessResource = 'case' | 'evidence' | 'tip';
+export type AccessResource = 'case' | 'evidence' | 'tip' | 'reward-claim';
 
 /** The audit action the checked request was about (`case.read`, `note.create`…): the denial is recorded under it. */
 export interface AccessAttempt {
@@ -45,6 +45,10 @@ export class AccessService {
       case 'tip':
         // Unlinked tips: staff who triage. Linked tips: the case's need-to-know (its members, and supervisors).
         return this.repository.visibleTips(principal.id, unique, { seesAll: rolesGrant(principal.roles, 'case:read-all'), triage: rolesGrant(principal.roles, 'tip:triage') }, tx);
+      case 'reward-claim':
+        // A reward claim is visible exactly when its tip is (the tip's case's need-to-know, once linked).
+        if (!rolesGrant(principal.roles, 'reward:read')) return new Set();
+        return this.repository.visibleClaims(principal.id, unique, { seesAll: rolesGrant(principal.roles, 'case:read-all'), triage: rolesGrant(principal.roles, 'tip:triage') }, tx);
     }
   }
 

@@ -20,6 +20,8 @@ export type Permission =
   | 'tipster:read'
   | 'tip:submit'
   | 'tip:read-own-status'
+  | 'reward:read'
+  | 'reward:manage'
   | 'reward:recommend'
   | 'reward:approve'
   | 'reward:pay'
@@ -32,12 +34,14 @@ export type Permission =
 
 /**
  * The one role → permission table (DESIGN.md §3). Every permission check reads it. `self` is what any
- * signed-in user may do to their own account (me, password, MFA, logout).
+ * signed-in user may do to their own account (me, password, MFA, logout). Rewards: supervisors create and
+ * close offers (`reward:manage`), approve or deny claims and record payments; investigators read offers and
+ * the claims they may see (`reward:read`) and recommend claims on their cases' tips.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: ['self', 'user:admin', 'integration:admin'],
-  supervisor: ['self', 'case:create', 'case:read', 'case:write', 'case:read-all', 'case:assign', 'case:reopen', 'case:legal-hold', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tip:read', 'tipster:read', 'reward:recommend', 'reward:approve', 'reward:pay', 'evidence:read', 'evidence:write'],
-  investigator: ['self', 'case:create', 'case:read', 'case:write', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tip:read', 'reward:recommend', 'evidence:read', 'evidence:write'],
+  supervisor: ['self', 'case:create', 'case:read', 'case:write', 'case:read-all', 'case:assign', 'case:reopen', 'case:legal-hold', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tip:read', 'tipster:read', 'reward:read', 'reward:manage', 'reward:recommend', 'reward:approve', 'reward:pay', 'evidence:read', 'evidence:write'],
+  investigator: ['self', 'case:create', 'case:read', 'case:write', 'registry:read', 'registry:write', 'search', 'tip:triage', 'tip:read', 'reward:read', 'reward:recommend', 'evidence:read', 'evidence:write'],
   analyst: ['self', 'case:read', 'registry:read', 'registry:write', 'search', 'tip:read', 'evidence:read'],
   intake: ['self', 'tip:triage', 'tip:read', 'tipster:read'],
   auditor: ['self', 'audit:read', 'audit:verify', 'audit:export'],

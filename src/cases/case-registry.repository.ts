@@ -49,6 +49,20 @@ export class CaseRegistryRepository {
     return row;
   }
 
+  /** Whether the case is linked to any of these subjects or organizations. */
+  async linksAny(caseId: string, subjectIds: readonly string[], organizationIds: readonly string[], tx?: Tx): Promise<boolean> {
+    const [row] = await this.database.query<{ linked: boolean }>(
+      {
+        name: 'case-registry-links-any',
+        text: `SELECT EXISTS (SELECT 1 FROM case_subject WHERE case_id = $1 AND subject_id = ANY($2::uuid[]))
+                   OR EXISTS (SELECT 1 FROM case_organization WHERE case_id = $1 AND organization_id = ANY($3::uuid[])) AS linked`,
+        values: [caseId, subjectIds, organizationIds],
+      },
+      tx,
+    );
+    return row?.linked === true;
+  }
+
   async lock(tx: Tx, kind: RegistryKind, caseId: string, entityId: string): Promise<RegistryLinkRecord | undefined> {
     const t = TABLES[kind];
     const [row] = await this.database.query<RegistryLinkRecord>(

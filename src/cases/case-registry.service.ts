@@ -3,6 +3,7 @@ import { RequestContext } from '../access/request-context';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { assertVersion } from '../common/concurrency/if-match';
 import { Page } from '../common/pagination/keyset';
+import type { Tx } from '../database/database';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { SubjectsService } from '../subjects/subjects.service';
 import { paginateList } from '../common/pagination/list-cursor';
@@ -71,6 +72,15 @@ export class CaseRegistryService {
     const page = await paginateList(`cases-of-${kind}:${id}`, query, ['timestamp', 'uuid'], (after, take) => this.links.casesOf(kind, id, viewer, after, take), (r) => [r.addedKey, r.caseId], toLinkedCaseResponse);
     await this.audit.record(ctx, { action: ACTIONS[kind].casesOf, resourceType: kind, resourceId: id, details: { caseIds: page.data.map((c) => c.id) } });
     return page;
+  }
+
+  /**
+   * Whether the case is linked to at least one of these registry subjects or organizations (a reward offer
+   * covering the case's people). No need-to-know here: the caller has checked it.
+   */
+  async linksAny(caseId: string, subjectIds: readonly string[], organizationIds: readonly string[], tx?: Tx): Promise<boolean> {
+    if (subjectIds.length === 0 && organizationIds.length === 0) return false;
+    return this.links.linksAny(caseId, subjectIds, organizationIds, tx);
   }
 
   private async labels(kind: RegistryKind, ids: string[]): Promise<Map<string, string>> {

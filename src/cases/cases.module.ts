@@ -21,6 +21,6 @@ import { MeController } from './me.controller';
   imports: [UsersModule, SubjectsModule, OrganizationsModule],
   controllers: [CasesController, CaseNotesController, CaseTasksController, CaseRegistryController, RegistryCasesController, MeController],
   providers: [CasesRepository, CaseNotesRepository, CaseTasksRepository, CaseRegistryRepository, CasesService, CaseNotesService, CaseTasksService, CaseRegistryService],
-  exports: [CasesService],
+  exports: [CasesService, CaseRegistryService],
 })
 export class CasesModule {}

@@ -121,9 +121,9 @@ export class OrganizationsRepository {
     });
   }
 
-  async summaries(ids: readonly string[]): Promise<{ id: string; label: string; kind: OrganizationKind }[]> {
+  async summaries(ids: readonly string[], tx?: Tx): Promise<{ id: string; label: string; kind: OrganizationKind }[]> {
     if (ids.length === 0) return [];
-    return this.database.query({ name: 'organizations-summaries', text: ORGANIZATION_SUMMARIES_SQL, values: [ids] });
+    return this.database.query({ name: 'organizations-summaries', text: ORGANIZATION_SUMMARIES_SQL, values: [ids] }, tx);
   }
 
   /** Organizations with a name or alias close to `term` (see SubjectsRepository.searchNames). */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/database';
 import { RequestContext } from '../access/request-context';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { assertVersion } from '../common/concurrency/if-match';
@@ -82,8 +83,8 @@ export class OrganizationsService {
     });
   }
 
-  async summaries(ids: readonly string[]): Promise<{ id: string; label: string; kind: OrganizationKind }[]> {
-    return this.organizations.summaries(ids);
+  async summaries(ids: readonly string[], tx?: Tx): Promise<{ id: string; label: string; kind: OrganizationKind }[]> {
+    return this.organizations.summaries(ids, tx);
   }
 
   async searchByName(term: string, limit: number): Promise<OrganizationNameMatch[]> {

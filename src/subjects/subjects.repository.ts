@@ -147,9 +147,9 @@ export class SubjectsRepository {
   }
 
   /** Of `ids`, those that exist, with what a graph node or a search hit shows. */
-  async summaries(ids: readonly string[]): Promise<{ id: string; label: string; status: SubjectStatus }[]> {
+  async summaries(ids: readonly string[], tx?: Tx): Promise<{ id: string; label: string; status: SubjectStatus }[]> {
     if (ids.length === 0) return [];
-    return this.database.query({ name: 'subjects-summaries', text: SUBJECT_SUMMARIES_SQL, values: [ids] });
+    return this.database.query({ name: 'subjects-summaries', text: SUBJECT_SUMMARIES_SQL, values: [ids] }, tx);
   }
 
   /**

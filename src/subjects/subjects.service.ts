@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/database';
 import { RequestContext } from '../access/request-context';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { assertVersion } from '../common/concurrency/if-match';
@@ -82,8 +83,8 @@ export class SubjectsService {
   }
 
   /** For links and the graph: of `ids`, the subjects that exist, with their label. */
-  async summaries(ids: readonly string[]): Promise<{ id: string; label: string; status: SubjectStatus }[]> {
-    return this.subjects.summaries(ids);
+  async summaries(ids: readonly string[], tx?: Tx): Promise<{ id: string; label: string; status: SubjectStatus }[]> {
+    return this.subjects.summaries(ids, tx);
   }
 
   /** For tip matching: for each phrase, the subjects one of whose names holds it (word similarity ≥ minScore). */

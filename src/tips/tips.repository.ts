@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TIP_VISIBLE_SQL } from '../access/tip-visibility';
 import { Database, Statement, Tx } from '../database/database';
 import type { CandidateEntityType, CandidateStatus } from './tip-candidate.entity';
 import type { TipChannel, TipStatus } from './tip.entity';
@@ -85,6 +86,17 @@ export interface NewTip {
   duplicateThreshold: number;
 }
 
+/** A tip as a reward claim shows it: its reference, case, whether the tipster asked for a reward, and the pseudonym. */
+export interface TipRewardView {
+  id: string;
+  reference: string;
+  status: TipStatus;
+  caseId: string | null;
+  rewardInterest: boolean;
+  anonymous: boolean;
+  tipsterPseudonym: string | null;
+}
+
 /** Inserted, with the earlier tip it may repeat (found in the same statement). */
 export interface InsertedTip extends TipReceiptRecord {
   possibleDuplicateOf: string | null;
@@ -147,7 +159,7 @@ const CANDIDATE = `tip_id AS "tipId", entity_type AS "entityType", entity_id AS 
 const NARRATIVE_KEY = 'lower(left(narrative, 500))';
 
 /** Need-to-know on tips ($1 viewer, $2 sees all, $3 triage): unlinked tips to triage staff, linked ones to the case's members. */
-const VISIBLE = `($2::boolean OR (t.case_id IS NULL AND $3::boolean) OR (t.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = t.case_id AND m.user_id = $1)))`;
+const VISIBLE = TIP_VISIBLE_SQL;
 
 /**
  * The intake statement: the earlier tip this one may repeat (same tipster's keyed hash, or the nearest narrative
@@ -365,6 +377,19 @@ export class TipsRepository {
       values: [tipId, entityType, entityId, status, by],
     });
     return row;
+  }
+
+  /** What a reward claim shows of its tips and what its eligibility rules read: never the identity or the keyed hashes. */
+  async rewardViews(ids: readonly string[], tx?: Tx): Promise<TipRewardView[]> {
+    return this.database.query<TipRewardView>(
+      {
+        name: 'tips-reward-views',
+        text: `SELECT id, reference, status, case_id AS "caseId", reward_interest AS "rewardInterest", anonymous, tipster_pseudonym AS "tipsterPseudonym"
+                 FROM tip WHERE id = ANY($1::uuid[])`,
+        values: [ids],
+      },
+      tx,
+    );
   }
 
   /** The sealed identity of a tip (for a reveal, or re-encryption). */

@@ -8,6 +8,7 @@ import { CasesService } from '../cases/cases.service';
 import { assertVersion } from '../common/concurrency/if-match';
 import { DomainError } from '../common/errors/domain.error';
 import { Page } from '../common/pagination/keyset';
+import type { Tx } from '../database/database';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { SelectorsService } from '../selectors/selectors.service';
 import { SubjectsService } from '../subjects/subjects.service';
@@ -36,7 +37,9 @@ import {
   TipCaseNotFoundError,
   TipNotFoundError,
 } from './tips.errors';
-import { CandidateRecord, TipPatch, TipQueueRow, TipRecord, TipsRepository, TipViewer } from './tips.repository';
+import { CandidateRecord, TipPatch, TipQueueRow, TipRecord, TipRewardView, TipsRepository, TipViewer } from './tips.repository';
+
+export type { TipRewardView } from './tips.repository';
 
 /** What the audit trail records of a tip's triage state. */
 function auditView(
@@ -229,6 +232,17 @@ export class TipsService {
       contactPreference: identity?.contactPreference ?? null,
       pseudonym: sealed.tipsterPseudonym,
     };
+  }
+
+  /**
+   * For rewards: the tips of claims as they show them (reference, case, reward interest, the tipster's pseudonym —
+   * never the identity), in one query. No need-to-know here: the caller checks it (a claim is visible exactly
+   * when its tip is).
+   */
+  async rewardViews(ids: readonly string[], tx?: Tx): Promise<Map<string, TipRewardView>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.tips.rewardViews([...new Set(ids)], tx);
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /** For search: tips the caller may see, by reference or words of the narrative. */
