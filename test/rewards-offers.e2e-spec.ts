@@ -190,6 +190,7 @@ describe('reward offers', () => {
     it('refuses bad programs, descriptions and coverage', async () => {
       expect400(await post(supervisor.auth, valid({ program: '' })), 'program');
       expect400(await post(supervisor.auth, valid({ program: 'x'.repeat(201) })), 'program');
+      expect400(await post(supervisor.auth, valid({ program: '   ' })), 'program'); // blank (it used to be accepted)
       expect400(await post(supervisor.auth, valid({ program: 'Bell\u0007' })), 'program');
       expect400(await post(supervisor.auth, valid({ description: 'd'.repeat(10_001) })), 'description');
       expect400(await post(supervisor.auth, valid({ subjectIds: ['not-a-uuid'] })), 'subjectIds');
