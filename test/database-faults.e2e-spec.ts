@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { adminAuth, login } from './support/actors';
 import { withProbe } from './support/probe.module';
-import { TcpProxy } from './support/tcp-proxy';
+import { aProxiedDatabase, TcpProxy } from './support/tcp-proxy';
 import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, databaseNameOf, withAdmin } from './support/test-database';
 
@@ -62,15 +62,11 @@ describe('database faults', () => {
 
   beforeAll(async () => {
     adminUrl = process.env.CASEFILE_TEST_ADMIN_URL!;
-    db = await createTestDatabase('dbfaults');
-    const target = new URL(db.url);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    const proxied = new URL(db.url);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(await proxy.start(0));
+    let url: string;
+    ({ db, proxy, url } = await aProxiedDatabase('dbfaults'));
     t = await createTestApp({
       wrapModule: withProbe,
-      sharedDatabaseUrl: proxied.toString(),
+      sharedDatabaseUrl: url,
       env: { DB_POOL_SIZE: '4', DB_POOL_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_TIMEOUT_MS), DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS) },
     });
     token = (await login(t, 'admin', 'bootstrap-admin-password-for-tests')).accessToken;

@@ -215,6 +215,11 @@ describe('reward claims', () => {
       for (const bad of ['short', 'x'.repeat(5001), 'nul\u0000byte here', 'bell \u0007 is a control char']) {
         expect((await recommend(t, sup1, claimBody(ids.interested, ids.offer, 100, 'USD', { justification: bad }))).status).toBe(400);
       }
+      // Long enough, but blank: a justification says something (it used to pass as 20 spaces).
+      for (const blank of [' '.repeat(20), '\n\t '.repeat(5), 'a' + ' '.repeat(20) + 'b']) {
+        const res = await recommend(t, sup1, claimBody(ids.interested, ids.offer, 100, 'USD', { justification: blank }));
+        expect([res.status, res.body.errors]).toEqual([400, [{ field: 'justification', message: 'justification must say something' }]]);
+      }
       expect((await recommend(t, sup1, { ...claimBody(ids.interested, ids.offer), tipId: 'TIP-ABC' })).status).toBe(400);
       expect((await recommend(t, sup1, { ...claimBody(ids.interested, ids.offer), amount: undefined })).status).toBe(400);
     });
@@ -236,6 +241,7 @@ describe('reward claims', () => {
       const res = keep(await decide(t, sup2, ids.claim1, 'approve', { note: 'Solid lead' }));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ state: 'approved', approvedBy: sup2.id, approvalNote: 'Solid lead', allowed: ['paid'], version: 2 });
+      expect(res.headers.etag).toBe('W/"2"');
       expect(await committedOf(ids.offer)).toBe(before + 250_000_00);
       const offer = await get(cast.lead, `${REWARDS}/offers/${ids.offer}`);
       expect(offer.body.remaining.amount).toBe(1_000_000_00 - offer.body.committed.amount);
@@ -249,7 +255,7 @@ describe('reward claims', () => {
       const res = await decide(t, sup3, ids.claim1, 'approve');
       expect([res.status, res.body.type]).toEqual([409, 'urn:casefile:problem:invalid-claim-transition']);
       expect(res.body).toMatchObject({ state: 'approved', allowed: ['paid'] });
-      expect(res.body.detail).toMatch(/approved claim cannot be approved; from approved it can be: paid/);
+      expect(res.body.detail).toMatch(/^An approved claim cannot be approved; from approved it can be: paid$/);
     });
 
     it('refuses the approver paying (403), and payment times before the approval or in the future (422)', async () => {
@@ -287,6 +293,7 @@ describe('reward claims', () => {
       const res = keep(await decide(t, sup3, ids.claim1, 'pay', { paymentReference: 'RFJ-2025-000117', paidAt }));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ state: 'paid', paidBy: sup3.id, paidAt, paymentReference: 'RFJ-2025-000117', allowed: [], version: 3 });
+      expect(res.headers.etag).toBe('W/"3"');
       expect(res.body.paymentRecordedAt).toEqual(expect.any(String));
       const again = await decide(t, sup1, ids.claim1, 'pay', { paymentReference: 'RFJ-2025-000118', paidAt });
       expect([again.status, again.body.type, again.body.allowed]).toEqual([409, 'urn:casefile:problem:invalid-claim-transition', []]);
@@ -312,6 +319,7 @@ describe('reward claims', () => {
       const res = await decide(t, sup2, ids.claimInterested, 'deny', { reason: 'Already known from the employer report' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ state: 'denied', deniedBy: sup2.id, denialReason: 'Already known from the employer report', allowed: [] });
+      expect(res.headers.etag).toBe('W/"2"');
       const pay = await decide(t, sup3, ids.claimInterested, 'pay', { paymentReference: 'RFJ-DENIED', paidAt: new Date().toISOString() });
       expect([pay.status, pay.body.type]).toEqual([409, 'urn:casefile:problem:invalid-claim-transition']);
       expect(pay.body.detail).toMatch(/A denied claim cannot be paid/);
@@ -341,6 +349,22 @@ describe('reward claims', () => {
       const second = await send();
       expect([first.status, second.status, second.headers['idempotency-replayed']]).toEqual([200, 200, 'true']);
       expect(second.body).toEqual(first.body);
+    });
+
+    it('answers 422 to the same Idempotency-Key with another body, and describes that 422 and the ETag of every decision in OpenAPI', async () => {
+      const tip = await aSubmittedTip(t, key, { rewardInterest: true, narrative: `Key reuse tip ${randomBytes(12).toString('hex')}` });
+      const claim = await aClaim(t, sup1, tip.id, ids.offer, 1_00);
+      const send = (body: object) =>
+        t.http().post(`${REWARDS}/claims/${claim.id as string}/approve`).set('Authorization', sup2.auth).set('Idempotency-Key', `decide-${claim.id as string}`).send(body);
+      expect((await send({ note: 'Fine' })).status).toBe(200);
+      const reused = await send({ note: 'Other' });
+      expect([reused.status, reused.body.type]).toEqual([422, 'urn:casefile:problem:idempotency-key-reused']);
+      const doc = (await t.http().get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>> };
+      for (const action of ['approve', 'deny', 'pay']) {
+        const responses = doc.paths[`/api/v1/rewards/claims/{id}/${action}`].post.responses;
+        expect([action, Object.keys(responses['200'].headers ?? {})]).toEqual([action, ['ETag']]);
+        expect([action, Object.keys(responses)]).toEqual([action, expect.arrayContaining(['200', '400', '403', '404', '409', '422'])]);
+      }
     });
 
     it('answers 404 for a claim that does not exist, and 400 for a malformed id', async () => {

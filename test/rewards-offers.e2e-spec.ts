@@ -187,9 +187,25 @@ describe('reward offers', () => {
       expect(n).toBe(0);
     });
 
+    it("refuses unknown fields named like a member of every object (constructor, toString, hasOwnProperty…), in bodies and queries: the whitelist did not see them", async () => {
+      const before = await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reward_offer');
+      for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+        const top = await t.http().post(`${REWARDS}/offers`).set('Authorization', supervisor.auth).set('Content-Type', 'application/json').send(JSON.stringify({ ...valid(), [name]: 'x' }));
+        expect([name, top.status, top.body.errors]).toEqual([name, 400, [{ field: name, message: 'is not an accepted field' }]]);
+        const nested = await post(supervisor.auth, valid({ maxAmount: { amount: 100, currency: 'USD', [name]: 1 } }));
+        expect([name, nested.status, nested.body.errors]).toEqual([name, 400, [{ field: `maxAmount.${name}`, message: 'is not an accepted field' }]]);
+        const query = await t.http().get(`${REWARDS}/offers?${name}=1`).set('Authorization', supervisor.auth);
+        expect([name, query.status, query.body.errors]).toEqual([name, 400, [{ field: name, message: 'is not an accepted field' }]]);
+      }
+      const claim = await t.http().post(`${REWARDS}/claims/${randomUUID()}/approve`).set('Authorization', supervisor.auth).set('Content-Type', 'application/json').send('{"toString":"x"}');
+      expect([claim.status, claim.body.errors]).toEqual([400, [{ field: 'toString', message: 'is not an accepted field' }]]);
+      expect(await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reward_offer')).toEqual(before);
+    });
+
     it('refuses bad programs, descriptions and coverage', async () => {
       expect400(await post(supervisor.auth, valid({ program: '' })), 'program');
       expect400(await post(supervisor.auth, valid({ program: 'x'.repeat(201) })), 'program');
+      expect400(await post(supervisor.auth, valid({ program: '   ' })), 'program'); // blank (it used to be accepted)
       expect400(await post(supervisor.auth, valid({ program: 'Bell\u0007' })), 'program');
       expect400(await post(supervisor.auth, valid({ description: 'd'.repeat(10_001) })), 'description');
       expect400(await post(supervisor.auth, valid({ subjectIds: ['not-a-uuid'] })), 'subjectIds');

@@ -24,6 +24,17 @@ describe('input rules', () => {
     expect(hostileStrings('a\udc00', 'id')).toEqual([{ field: 'id', message: expect.stringMatching(/surrogate/) }]);
   });
 
+  it("refuses keys named like a member of every object, which class-validator's whitelist does not see", () => {
+    const body = JSON.parse('{"program":"P","constructor":"x","maxAmount":{"amount":1,"toString":"y","hasOwnProperty":1},"list":[{"valueOf":2}]}') as unknown;
+    expect(hostileStrings(body)).toEqual([
+      { field: 'constructor', message: 'is not an accepted field' },
+      { field: 'maxAmount.toString', message: 'is not an accepted field' },
+      { field: 'maxAmount.hasOwnProperty', message: 'is not an accepted field' },
+      { field: 'list.0.valueOf', message: 'is not an accepted field' },
+    ]);
+    expect(hostileStrings({ program: 'constructor', note: 'toString' })).toEqual([]); // as values they are only words
+  });
+
   it('takes strict ISO 8601 times within years 0001–9999 only', () => {
     expect(parseTimestamp('2024-12-12')?.toISOString()).toBe('2024-12-12T00:00:00.000Z');
     expect(parseTimestamp('2024-12-12T09:30:00+01:30')?.toISOString()).toBe('2024-12-12T08:00:00.000Z');

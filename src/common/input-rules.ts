@@ -70,8 +70,16 @@ export function stringProblem(s: string): string | undefined {
 }
 
 /**
- * Every string (and every key) of a body, query or parameter that breaks the string rules, by path.
- * The value has passed the depth limit, so recursion is bounded.
+ * Keys named like a member of every JavaScript object (`constructor`, `toString`, `hasOwnProperty`…). The
+ * whitelist cannot see them: class-validator looks a key up in a plain object of the DTO's properties, where
+ * these names are always found, so `{"toString": "x"}` passed as if it were a declared field. No DTO declares
+ * one: they are refused here like any unknown field.
+ */
+const OBJECT_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Every string (and every key) of a body, query or parameter that breaks the string rules, and every key
+ * named like a member of every object, by path. The value has passed the depth limit, so recursion is bounded.
  */
 export function hostileStrings(value: unknown, root?: string): FieldError[] {
   const out: FieldError[] = [];
@@ -89,6 +97,7 @@ export function hostileStrings(value: unknown, root?: string): FieldError[] {
     for (const [key, x] of Object.entries(v as Record<string, unknown>)) {
       const problem = stringProblem(key);
       if (problem) out.push({ field: pathOf([...path, key]), message: `is not an accepted field name: it ${problem}` });
+      else if (OBJECT_MEMBERS.has(key)) out.push({ field: pathOf([...path, key]), message: 'is not an accepted field' });
       else visit(x, [...path, key]);
     }
   };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
+import { databaseFaultOf } from '../common/errors/database-fault';
 import { TRY_XACT_LOCK_SQL, XACT_LOCK_SQL } from './advisory-lock';
 import { ConstraintErrors, translateDatabaseError } from './database-errors';
 import { pgPool } from './pg-pool';
@@ -45,6 +46,31 @@ interface TxState {
 
 const states = new WeakMap<Tx, TxState>();
 
+/**
+ * A pooled connection while the door holds it. pg emits `error` on a connection whose socket dies (PostgreSQL
+ * killed or restarted, the backend terminated, the network cut) besides failing what runs on it, and an `error`
+ * event nobody listens to ends the process; pg-pool listens only while the connection sits idle in the pool. So
+ * the door listens for as long as it holds one, and a connection that died is destroyed, never pooled again.
+ */
+interface Held {
+  client: PoolClient;
+  /** The socket died while held. */
+  readonly lost: boolean;
+  /** Back to the pool, or destroyed when `destroy` or lost. */
+  release(destroy?: boolean): void;
+}
+
+/**
+ * After a statement that failed because the connection died or the database never answered, the connection
+ * cannot be trusted with a ROLLBACK (it would wait as long again): it is destroyed instead, and PostgreSQL rolls
+ * the transaction back when the session ends.
+ */
+function connectionUnusable(held: Held, error: unknown): boolean {
+  if (held.lost) return true;
+  const fault = databaseFaultOf(error)?.code;
+  return fault === 'query-timeout' || fault === 'database-unavailable';
+}
+
 function stateOf(tx: Tx): TxState {
   const state = states.get(tx);
   if (!state) throw new Error('This transaction has ended');
@@ -67,7 +93,8 @@ export class Database {
 
   /** Runs `work` in one transaction on one pooled connection: BEGIN, the work, what is still attached, COMMIT. */
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const client = await this.connect();
+    const held = await this.connect();
+    const { client } = held;
     const tx = {} as Tx;
     states.set(tx, { client, attachments: [] });
     let broken = false;
@@ -78,13 +105,15 @@ export class Database {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+      if (connectionUnusable(held, error)) broken = true;
+      else
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
       throw translateDatabaseError(error);
     } finally {
       states.delete(tx);
-      client.release(broken ? true : undefined);
+      held.release(broken);
     }
   }
 
@@ -163,39 +192,59 @@ export class Database {
    * lock it holds. A connection that cannot be unlocked is destroyed, never pooled with locks still held.
    */
   async withSessionLocks<R extends QueryResultRow, T>(acquire: Statement, work: (row: R | undefined) => Promise<T>): Promise<T> {
-    const client = await this.connect();
+    const held = await this.connect();
+    const { client } = held;
     let broken = false;
     try {
       let row: R | undefined;
       try {
         row = (await client.query<R>({ name: acquire.name, text: acquire.text, values: acquire.values })).rows[0];
       } catch (error) {
+        if (connectionUnusable(held, error)) broken = true;
         throw translateDatabaseError(error);
       }
       return await work(row);
     } finally {
-      await client.query('SELECT pg_advisory_unlock_all()').catch(() => {
-        broken = true;
-      });
-      client.release(broken ? true : undefined);
+      // A lost connection holds no lock any more (its session ended); a destroyed one gives its locks up as it ends.
+      if (!broken && !held.lost)
+        await client.query('SELECT pg_advisory_unlock_all()').catch(() => {
+          broken = true;
+        });
+      held.release(broken);
     }
   }
 
   /** A pooled connection of its own, for what is not a statement (COPY streams). Repositories only. */
   async withConnection<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.connect();
+    const held = await this.connect();
     try {
-      return await fn(client);
+      return await fn(held.client);
     } finally {
-      client.release();
+      held.release();
     }
   }
 
-  private async connect(): Promise<PoolClient> {
+  private async connect(): Promise<Held> {
+    let client: PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (error) {
       throw translateDatabaseError(error);
     }
+    let lost = false;
+    const onError = (): void => {
+      lost = true; // what ran on it has failed with the same error, and says so to its caller
+    };
+    client.on('error', onError);
+    return {
+      client,
+      get lost() {
+        return lost;
+      },
+      release: (destroy = false) => {
+        client.removeListener('error', onError);
+        client.release(destroy || lost ? true : undefined);
+      },
+    };
   }
 }

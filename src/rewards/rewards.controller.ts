@@ -25,6 +25,7 @@ const OFFER_NOT_FOUND = 'No such offer';
 const CLAIM_NOT_FOUND =
   "No such claim, or the caller may not see it: a claim is visible exactly when its tip is (a tip linked to a case: the case's members and supervisors; an unlinked one: staff who triage). The attempt is audited as denied";
 const CLAIM_STATE_CONFLICT = 'A move the claim\'s state does not allow (`invalid-claim-transition`: its `detail` and `allowed` name the moves allowed now)';
+const KEY_REUSED = 'The Idempotency-Key was already used with another request (`idempotency-key-reused`)';
 
 @ApiTags('rewards')
 @ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Validation failed (unknown fields and parameters are refused; amounts are JSON integers of minor units), or a cursor from another list' })
@@ -135,10 +136,11 @@ export class RewardsController {
       'Under the offer\'s row lock: the offer must be open and the amount must fit in what remains, so approved + paid never exceeds the maximum, however many ' +
       'approvals run at once (the database checks the total again). Approving twice is a 409. Audited with the amount and the committed totals (`reward.claim.approve`).',
   })
-  @ApiOkResponse({ type: ClaimResponseDto })
+  @ApiOkResponse({ type: ClaimResponseDto, headers: ETAG_HEADER })
   @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'You recommended this claim (`separation-of-duties`), or the permission is missing' })
   @ApiNotFoundResponse({ type: ProblemDetailsDto, description: CLAIM_NOT_FOUND })
   @ApiConflictResponse({ type: ProblemDetailsDto, description: `${CLAIM_STATE_CONFLICT}; the offer is closed (\`offer-closed\`); the amount no longer fits (\`cap-exceeded\`, with \`remaining\`)` })
+  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: KEY_REUSED })
   approve(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Body() dto: ApproveClaimDto): Promise<ClaimResponseDto> {
     return this.rewards.approve(ctx, id, dto);
   }
@@ -147,10 +149,11 @@ export class RewardsController {
   @HttpCode(200)
   @Authenticated({ permission: 'reward:approve' })
   @ApiOperation({ summary: 'Deny a recommended claim, with a reason (supervisors; not its recommender). Audited with the amount (`reward.claim.deny`).' })
-  @ApiOkResponse({ type: ClaimResponseDto })
+  @ApiOkResponse({ type: ClaimResponseDto, headers: ETAG_HEADER })
   @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'You recommended this claim (`separation-of-duties`), or the permission is missing' })
   @ApiNotFoundResponse({ type: ProblemDetailsDto, description: CLAIM_NOT_FOUND })
   @ApiConflictResponse({ type: ProblemDetailsDto, description: CLAIM_STATE_CONFLICT })
+  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: KEY_REUSED })
   deny(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Body() dto: DenyClaimDto): Promise<ClaimResponseDto> {
     return this.rewards.deny(ctx, id, dto);
   }
@@ -164,11 +167,11 @@ export class RewardsController {
       '`paymentReference` (used once across all claims) and `paidAt` (not before the approval, not in the future). A paid claim never changes again: the ' +
       'database refuses any change of it. Audited with the amount (`reward.claim.pay`).',
   })
-  @ApiOkResponse({ type: ClaimResponseDto })
+  @ApiOkResponse({ type: ClaimResponseDto, headers: ETAG_HEADER })
   @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'You approved this claim (`separation-of-duties`), or the permission is missing' })
   @ApiNotFoundResponse({ type: ProblemDetailsDto, description: CLAIM_NOT_FOUND })
   @ApiConflictResponse({ type: ProblemDetailsDto, description: `${CLAIM_STATE_CONFLICT} (paying a denied or already paid claim); the reference already paid another claim (\`payment-reference-used\`)` })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: '`paidAt` before the approval or in the future (`payment-time-invalid`)' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: `\`paidAt\` before the approval or in the future (\`payment-time-invalid\`); ${KEY_REUSED}` })
   pay(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Body() dto: PayClaimDto): Promise<ClaimResponseDto> {
     return this.rewards.pay(ctx, id, dto);
   }

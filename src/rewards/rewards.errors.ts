@@ -111,7 +111,7 @@ export class InvalidClaimTransitionError extends RewardsError {
     const allowed = ALLOWED_CLAIM_MOVES[from];
     super(
       'invalid-claim-transition',
-      `A ${from} claim cannot be ${to}; from ${from} it can be: ${allowed.length ? allowed.join(', ') : 'nothing (final)'}`,
+      `${/^[aeiou]/.test(from) ? 'An' : 'A'} ${from} claim cannot be ${to}; from ${from} it can be: ${allowed.length ? allowed.join(', ') : 'nothing (final)'}`,
       { extensions: { state: from, allowed: [...allowed] } },
     );
   }

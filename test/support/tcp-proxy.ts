@@ -1,4 +1,5 @@
 import { AddressInfo, connect, createServer, Server, Socket } from 'node:net';
+import { createTestDatabase } from './test-database';
 
 interface Pair {
   client: Socket;
@@ -73,4 +74,15 @@ export class TcpProxy {
     pair.client.destroy();
     pair.upstream.destroy();
   }
+}
+
+/** A test database of its own behind a TcpProxy: `url` goes through the proxy, `db.url` straight to PostgreSQL. */
+export async function aProxiedDatabase(label: string): Promise<{ db: Awaited<ReturnType<typeof createTestDatabase>>; proxy: TcpProxy; url: string }> {
+  const db = await createTestDatabase(label);
+  const target = new URL(db.url);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  const proxied = new URL(db.url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(await proxy.start(0));
+  return { db, proxy, url: proxied.toString() };
 }

@@ -12,6 +12,7 @@ import { ALLOWED_CLAIM_MOVES } from '../rewards.errors';
 import type { ClaimRecord } from '../rewards.repository';
 import { MoneyDto, MoneyResponseDto, toMoney } from './money.dto';
 
+/** At least three characters that are not white space: a text that says something, not 20 spaces. */
 const SAYS_SOMETHING = /\S.*\S.*\S|\S{3}/s;
 
 export class CreateClaimDto {
@@ -34,6 +35,7 @@ export class CreateClaimDto {
   @MinLength(10)
   @MaxLength(5000)
   @Matches(TEXT, { message: 'justification must not contain control characters' })
+  @Matches(SAYS_SOMETHING, { message: 'justification must say something' })
   justification!: string;
 }
 

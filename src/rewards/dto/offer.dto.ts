@@ -29,6 +29,7 @@ export class CreateOfferDto {
   @MinLength(1)
   @MaxLength(200)
   @Matches(TEXT, { message: 'program must not contain control characters' })
+  @Matches(/\S/, { message: 'program must not be blank' })
   program!: string;
 
   @ApiPropertyOptional({ maxLength: 10_000, default: '', example: 'Up to USD 5 million for information on the Silverstar IT workers and companies' })
