@@ -251,6 +251,19 @@ describe('reward claims', () => {
       expect(record.changes.state).toEqual({ before: 'recommended', after: 'approved' });
     });
 
+    it('refuses approving a claim whose tip was marked a duplicate after the recommendation (422), and commits nothing', async () => {
+      const tipId = (await aSubmittedTip(t, key, { rewardInterest: true })).id;
+      const claim = await aClaim(t, sup1, tipId, ids.offer, 1_00);
+      await t.http().patch(`/api/v1/tips/${tipId}`).set('Authorization', sup1.auth).set('If-Match', 'W/"1"').send({ status: 'duplicate', duplicateOf: ids.plain }).expect(200);
+      const before = await committedOf(ids.offer);
+      const res = await decide(t, sup2, claim.id as string, 'approve');
+      expect([res.status, res.body.type]).toEqual([422, 'urn:casefile:problem:tip-not-eligible']);
+      expect(res.body.detail).toMatch(/marked a duplicate/);
+      expect(await committedOf(ids.offer)).toBe(before);
+      expect((await get(sup2, `${REWARDS}/claims/${claim.id}`)).body.state).toBe('recommended');
+      await decide(t, sup2, claim.id as string, 'deny', { reason: 'Duplicate of an earlier tip' }).expect(200);
+    });
+
     it('refuses approving twice (409 naming the allowed moves)', async () => {
       const res = await decide(t, sup3, ids.claim1, 'approve');
       expect([res.status, res.body.type]).toEqual([409, 'urn:casefile:problem:invalid-claim-transition']);

@@ -140,7 +140,7 @@ export class RewardsController {
   @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'You recommended this claim (`separation-of-duties`), or the permission is missing' })
   @ApiNotFoundResponse({ type: ProblemDetailsDto, description: CLAIM_NOT_FOUND })
   @ApiConflictResponse({ type: ProblemDetailsDto, description: `${CLAIM_STATE_CONFLICT}; the offer is closed (\`offer-closed\`); the amount no longer fits (\`cap-exceeded\`, with \`remaining\`)` })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: KEY_REUSED })
+  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: `The tip was marked a duplicate since the recommendation (\`tip-not-eligible\`: deny the claim); ${KEY_REUSED}` })
   approve(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Body() dto: ApproveClaimDto): Promise<ClaimResponseDto> {
     return this.rewards.approve(ctx, id, dto);
   }

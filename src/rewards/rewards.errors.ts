@@ -1,6 +1,5 @@
 import { moduleErrors } from '../common/errors/domain.error';
 import type { ClaimState } from './reward-claim.entity';
-import type { OfferStatus } from './reward-offer.entity';
 
 /** The rewards module's error codes and their statuses. */
 export const REWARD_ERROR_STATUS = {
@@ -15,7 +14,6 @@ export const REWARD_ERROR_STATUS = {
   'separation-of-duties': 403,
   'not-on-case': 403,
   'invalid-claim-transition': 409,
-  'invalid-offer-transition': 409,
   'offer-closed': 409,
   'cap-exceeded': 409,
   'claim-exists': 409,
@@ -114,14 +112,6 @@ export class InvalidClaimTransitionError extends RewardsError {
       `${/^[aeiou]/.test(from) ? 'An' : 'A'} ${from} claim cannot be ${to}; from ${from} it can be: ${allowed.length ? allowed.join(', ') : 'nothing (final)'}`,
       { extensions: { state: from, allowed: [...allowed] } },
     );
-  }
-}
-
-export class InvalidOfferTransitionError extends RewardsError {
-  constructor(from: OfferStatus, to: OfferStatus) {
-    super('invalid-offer-transition', `The offer is already ${from}; it can only be ${to === 'open' ? 'closed' : 'reopened'}`, {
-      extensions: { status: from, allowed: [from === 'open' ? 'closed' : 'open'] },
-    });
   }
 }
 

@@ -203,8 +203,10 @@ export class RewardsService {
 
   /** Approves a claim: not by its recommender; the offer open and the amount within what it has left, under the offer's row lock. */
   async approve(ctx: RequestContext, id: string, dto: ApproveClaimDto): Promise<ClaimResponseDto> {
-    return this.decide(ctx, id, 'approved', 'reward.claim.approve', async (tx, claim) => {
+    return this.decide(ctx, id, 'approved', 'reward.claim.approve', async (tx, claim, tip) => {
       if (claim.recommendedBy === me(ctx)) throw new SeparationOfDutiesError('You recommended this claim: another supervisor approves or denies it (two-person rule)');
+      // The tip may have been marked a duplicate since the recommendation: the original is the one to reward.
+      if (tip.status === 'duplicate') throw new TipNotEligibleError('it was marked a duplicate of another tip after the recommendation (deny this claim; recommend the original)');
       // Approvals of one offer queue on its row: each sees the committed total the one before left.
       const offer = (await this.rewards.lockOffer(tx, claim.offerId, 'update'))!;
       if (offer.status === 'closed') throw new OfferClosedError('no claim on it is approved any more (deny the claims still open; approved ones can still be paid)');
@@ -277,7 +279,7 @@ export class RewardsService {
     id: string,
     to: ClaimState,
     action: AuditAction,
-    rules: (tx: Tx, claim: ClaimRecord) => Promise<{ transition: ClaimTransition; details?: Record<string, unknown> }>,
+    rules: (tx: Tx, claim: ClaimRecord, tip: TipRewardView) => Promise<{ transition: ClaimTransition; details?: Record<string, unknown> }>,
   ): Promise<ClaimResponseDto> {
     return this.audit.transaction(ctx, { action, resourceType: 'reward-claim', resourceId: id }, async (tx, change) => {
       await this.access.requireAccess(ctx, 'reward-claim', [id], { action }, tx);
@@ -286,7 +288,7 @@ export class RewardsService {
       const tip = (await this.tips.rewardViews([claim.tipId], tx)).get(claim.tipId)!;
       change.set({ caseId: tip.caseId ?? undefined, details: claimMoney(claim) });
       if (!ALLOWED_CLAIM_MOVES[claim.state].includes(to)) throw new InvalidClaimTransitionError(claim.state, to);
-      const { transition, details } = await rules(tx, claim);
+      const { transition, details } = await rules(tx, claim, tip);
       const after = { ...claim, state: to };
       if (transition.to === 'approved') Object.assign(after, { approvedBy: transition.by, approvalNote: transition.note });
       if (transition.to === 'denied') Object.assign(after, { deniedBy: transition.by, denialReason: transition.reason });
