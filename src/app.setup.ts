@@ -87,6 +87,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
     bufferLogs: false,
   });
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
+  // Fastify also parses text/plain into a string by default, which then failed validation as a 400: the API
+  // takes JSON (and multipart where documented), so any other content type is a 415.
+  fastify.removeContentTypeParser('text/plain');
   await registerMultipart(app, config.evidence.maxBytes);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {

@@ -111,6 +111,9 @@ describe('foundation: HTTP conventions, errors and operations', () => {
     it('415 for a content type the API does not take', async () => {
       const res = await t.http().post('/api/v1/__probe/echo').set('Content-Type', 'text/csv').send('name\nx');
       expectProblem(res, 415, 'unsupported-media-type');
+      // text/plain too (Fastify parses it by default: it used to reach validation as a string, a 400)
+      const plain = await t.http().post('/api/v1/__probe/echo').set('Content-Type', 'text/plain').send('{"name":"x"}');
+      expectProblem(plain, 415, 'unsupported-media-type');
     });
 
     it('400 with errors[] for a validation failure, naming each field', async () => {
