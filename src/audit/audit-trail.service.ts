@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AccessDenialRecorder } from '../access/access-denial-recorder';
 import { RequestContext } from '../access/request-context';
 import { DomainError } from '../common/errors/domain.error';
+import { databaseSilent } from '../common/errors/database-fault';
 import { AppConfig } from '../config/app-config';
 // The change transaction itself is this seam's job: it opens it on the database door.
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
@@ -135,6 +136,9 @@ export class AuditTrail implements AccessDenialRecorder {
 
   private async recordFailure(ctx: RequestContext, intent: AuditIntent, error: unknown): Promise<void> {
     if (error && typeof error === 'object' && this.recorded.has(error)) return;
+    // A database that did not answer the change will not answer its failure record either: trying would make
+    // the client wait as long again for a 503. The request's log line (with its request id) keeps the attempt.
+    if (databaseSilent(error)) return;
     const domain = error instanceof DomainError ? error : undefined;
     const denied = domain !== undefined && [401, 403, 404].includes(domain.status);
     await this.record(ctx, { ...intent, outcome: denied ? 'denied' : 'error', details: { ...intent.details, problem: domain?.code ?? 'internal' } }).catch(() => undefined);

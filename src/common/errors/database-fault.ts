@@ -18,6 +18,8 @@ const DB_BUSY: DatabaseFault = {
   retryAfterSeconds: 2,
 };
 const DB_TIMEOUT: DatabaseFault = { code: 'query-timeout', detail: 'The database took too long to answer; try again', retryAfterSeconds: 2 };
+/** The client gave up on a statement the database never answered (not PostgreSQL's own statement timeout). */
+const DB_SILENT: DatabaseFault = { ...DB_TIMEOUT };
 
 /** Node's network errors on the way to the database. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
@@ -33,7 +35,7 @@ function faultOf(code: unknown, message: unknown): DatabaseFault | undefined {
   if (typeof message === 'string') {
     // pg-pool and pg's own errors carry no code: the wait for a pooled connection, a connection lost or never made.
     if (message === 'timeout exceeded when trying to connect') return DB_BUSY;
-    if (message === 'Query read timeout') return DB_TIMEOUT;
+    if (message === 'Query read timeout') return DB_SILENT;
     if (
       message.startsWith('Connection terminated') ||
       message.startsWith('Connection closed') ||
@@ -66,4 +68,14 @@ export function databaseFaultOf(exception: unknown): DatabaseFault | undefined {
     queue.push(driverError, cause, ...(Array.isArray(errors) ? errors : []));
   }
   return undefined;
+}
+
+/**
+ * Whether the fault means the database gave no answer at all (unreachable, no pooled connection free in time,
+ * a statement it never answered) — as opposed to an answer that refused (a statement or lock timeout it
+ * reported itself). Another statement sent now would only wait as long again.
+ */
+export function databaseSilent(exception: unknown): boolean {
+  const fault = databaseFaultOf(exception);
+  return fault === DB_UNAVAILABLE || fault === DB_BUSY || fault === DB_SILENT;
 }
