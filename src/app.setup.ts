@@ -46,6 +46,11 @@ export interface CreateAppOptions {
   metrics?: HttpMetrics;
   /** Tests only: wraps the root module to add routes that exercise cross-cutting behaviour. */
   wrapModule?: (root: DynamicModule) => DynamicModule;
+  /**
+   * Nest's preview mode: the module graph and the routes' metadata, no provider instantiated (so no database,
+   * no pool, no jobs). Enough to build the OpenAPI document (openApiDocumentWithoutDatabase), nothing else.
+   */
+  preview?: boolean;
 }
 
 export function buildOpenApiDocument(app: INestApplication): ReturnType<typeof SwaggerModule.createDocument> {
@@ -85,6 +90,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions): P
   const app = await NestFactory.create<NestFastifyApplication>(options.wrapModule ? options.wrapModule(root) : root, adapter, {
     logger: new PinoNestLogger(options.logger),
     bufferLogs: false,
+    preview: options.preview,
   });
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, jsonBodyParser(fastify));
   await registerMultipart(app, config.evidence.maxBytes);

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { EmbeddedDatabase } from '../../src/database/embedded-postgres';
 import { runMigrations } from '../../src/database/migrator';
+import { OPENAPI_RUN_DIR_ENV } from './openapi-coverage';
 import { ADMIN_URL_ENV, assertTestDatabaseName, databaseNameOf, RUN_ID_ENV, TEMPLATE_ENV, withAdmin, withDatabase } from './test-database';
 
 declare global {
@@ -38,4 +40,6 @@ export default async function globalSetup(): Promise<void> {
   process.env[ADMIN_URL_ENV] = adminUrl;
   process.env[TEMPLATE_ENV] = template;
   process.env[RUN_ID_ENV] = runId;
+  // Where each test app records the responses it checked against the OpenAPI document (global-teardown.ts).
+  process.env[OPENAPI_RUN_DIR_ENV] = join(tmpdir(), `casefile-openapi-${runId}`);
 }
