@@ -2,10 +2,9 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { AppConfig } from '../config/app-config';
 import { HealthRepository } from './health.repository';
 
-export interface Readiness {
-  ready: boolean;
-  checks: { database: 'up' | 'down' | 'unknown'; migrations: 'applied' | 'pending' | 'unknown'; shutdown?: 'draining' };
-}
+import type { ReadinessDto } from './dto/readiness.dto';
+
+export type Readiness = ReadinessDto;
 
 const READY_TIMEOUT_MS = 2_000;
 
