@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApiDocumentWithoutDatabase } from '../src/app.setup';
-import { OpenApiDocument, OUTSIDE_THE_DOCUMENT } from './support/openapi-validator';
+import { ObservedResponse, OpenApiDocument, OpenApiValidator, OUTSIDE_THE_DOCUMENT } from './support/openapi-validator';
 import { createTestApp, TestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -125,5 +125,35 @@ describe('the OpenAPI document', () => {
     expect(doc.servers).toEqual([expect.objectContaining({ url: '/', 'x-internal': true })]);
     const schemes = (doc.components as { securitySchemes: Record<string, { description: string }> }).securitySchemes;
     expect(schemes.bearer.description).toContain('RFC8725');
+  });
+
+  describe('the response validator every test app runs (test/support/openapi-validator.ts)', () => {
+    const user = { id: '01938f0c-3f6e-7a52-9e1e-1c2b3d4e5f60', username: 'j.ramirez', displayName: 'Jo Ramirez', roles: ['investigator'], status: 'active', disabledAt: null, lockedUntil: null, mfaEnabled: false, lastLoginAt: null, createdAt: '2024-12-12T15:30:00.000Z', version: 1 };
+    const limits = { 'ratelimit-limit': '600', 'ratelimit-remaining': '599', 'ratelimit-reset': '42' };
+    const problem = { type: 'urn:casefile:problem:not-found', title: 'Not found', status: 404, detail: 'No user with id …', instance: '/api/v1/users/x', requestId: 'r-1' };
+    const response = (over: Partial<ObservedResponse>): ObservedResponse => ({
+      method: 'GET',
+      route: '/api/v1/users/:id',
+      url: '/api/v1/users/01938f0c-3f6e-7a52-9e1e-1c2b3d4e5f60',
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8', etag: 'W/"1"', ...limits },
+      body: JSON.stringify(user),
+      streamed: false,
+      ...over,
+    });
+    const problems = (over: Partial<ObservedResponse>): string[] => new OpenApiValidator(doc).check(response(over)).map((v) => v.problem);
+
+    it('allows a response the document describes', () => {
+      expect(problems({})).toEqual([]);
+      expect(problems({ status: 404, headers: { 'content-type': 'application/problem+json; charset=utf-8', ...limits }, body: JSON.stringify(problem) })).toEqual([]);
+    });
+
+    it('refuses an undeclared status, a problem sent as plain JSON, a body off its schema and a missing required header', () => {
+      expect(problems({ status: 418 })).toEqual([expect.stringMatching(/^status 418 is not declared/)]);
+      expect(problems({ status: 404, headers: { 'content-type': 'application/json', ...limits }, body: JSON.stringify(problem) })).toEqual([expect.stringMatching(/content type application\/json is not declared/)]);
+      expect(problems({ body: JSON.stringify({ ...user, disabledAt: 5, roles: ['root'] }) })).toEqual([expect.stringMatching(/^body: (?=.*\/disabledAt must be string,null)(?=.*\/roles\/0 must be equal to one of the allowed values)/)]);
+      expect(problems({ headers: { 'content-type': 'application/json', etag: 'W/"1"' } })).toEqual(expect.arrayContaining([expect.stringMatching(/required header RateLimit-Limit is missing/)]));
+      expect(problems({ route: '/api/v1/users/:id/promote', method: 'POST' })).toEqual(['the route is not in the document']);
+    });
   });
 });
