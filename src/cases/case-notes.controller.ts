@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Ctx, RequestContext } from '../access/request-context';
@@ -9,6 +8,7 @@ import { CaseNotesService } from './case-notes.service';
 import { ApiCaseNotFound } from './cases.openapi';
 import { ApiIfMatch, ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { NoteBodyDto, NoteListQueryDto, NotePageDto, NoteResponseDto } from './dto/note.dto';
+import { IdParam } from '../common/validation';
 
 @ApiTags('cases')
 @ApiProblems({ status: 400, description: 'Validation failed (unknown fields are refused), or a cursor from another list' })

@@ -1,5 +1,4 @@
 import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Ctx, RequestContext } from '../access/request-context';
@@ -9,6 +8,7 @@ import { CaseRegistryService } from './case-registry.service';
 import { ApiCaseNotFound } from './cases.openapi';
 import { ApiIfMatch, ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { LinkedCasePageDto, LinkedCaseResponseDto, LinkOrganizationDto, LinkSubjectDto, RegistryLinkListQueryDto, RegistryLinkPageDto, RegistryLinkResponseDto } from './dto/registry-link.dto';
+import { IdParam } from '../common/validation';
 
 const ApiWriteRefusals = (): MethodDecorator =>
   applyDecorators(

@@ -1,5 +1,4 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -17,6 +16,7 @@ import { CasesService } from './cases.service';
 import { CaseListQueryDto, CasePageDto, CaseResponseDto, CreateCaseDto, UpdateCaseDto } from './dto/case.dto';
 import { AddMemberDto, MemberListQueryDto, MemberPageDto, MemberResponseDto, UpdateMemberDto } from './dto/member.dto';
 import { TimelineEntryDto, TimelinePageDto, TimelineQueryDto } from './dto/timeline.dto';
+import { IdParam } from '../common/validation';
 
 @ApiTags('cases')
 @ApiProblems({ status: 400, description: 'Validation failed (unknown fields are refused), or a cursor from another list' })

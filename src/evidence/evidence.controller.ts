@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiCreatedResponse,
@@ -23,6 +22,7 @@ import { CreateCustodyEventDto, CustodyEventPageDto, CustodyEventResponseDto, Cu
 import { CreateEvidenceDto, EvidenceListQueryDto, EvidencePageDto, EvidenceResponseDto } from './dto/evidence.dto';
 import { NotAcceptableError } from './evidence.errors';
 import { EvidenceService, UploadPart } from './evidence.service';
+import { IdParam } from '../common/validation';
 
 const API_EVIDENCE_NOT_FOUND = ApiCaseNotFound('evidence (or case)');
 

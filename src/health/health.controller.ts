@@ -4,7 +4,7 @@ import { ReadinessDto } from './dto/readiness.dto';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../access/public.decorator';
 import { HttpMetrics } from '../common/metrics/http-metrics';
-import { HealthService, Readiness } from './health.service';
+import { HealthService } from './health.service';
 
 @ApiTags('operations')
 @Controller()
@@ -31,7 +31,7 @@ export class HealthController {
     content: { 'application/json': { schema: { $ref: getSchemaPath(ReadinessDto) } } },
     headers: { 'Retry-After': { description: 'Seconds to wait (on the shutdown problem only)', required: false, schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 86_400 } } },
   })
-  async getReadiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
+  async getReadiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
     const readiness = await this.health.readiness();
     if (!readiness.ready) void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
     return readiness;

@@ -1,10 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import type { ReadinessDto as Readiness } from './dto/readiness.dto';
 import { HealthRepository } from './health.repository';
-
-import type { ReadinessDto } from './dto/readiness.dto';
-
-export type Readiness = ReadinessDto;
 
 const READY_TIMEOUT_MS = 2_000;
 

@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { Authenticated } from '../access/authenticated.decorator';
@@ -8,6 +7,7 @@ import { Page } from '../common/pagination/keyset';
 import { Ctx, RequestContext } from '../access/request-context';
 import { CreateIntegrationDto, IntegrationListQueryDto, IntegrationPageDto, IntegrationResponseDto, IntegrationWhoamiDto, IntegrationWithKeyResponseDto } from './dto/integration.dto';
 import { IntegrationsService } from './integrations.service';
+import { IdParam } from '../common/validation';
 
 @ApiTags('integrations')
 @Controller('integrations')

@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiIfMatch, ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { Authenticated } from '../access/authenticated.decorator';
@@ -8,6 +7,7 @@ import { IfMatchVersion } from '../common/concurrency/if-match';
 import { Page } from '../common/pagination/keyset';
 import { CreateLinkDto, GraphQueryDto, GraphResponseDto, LinkListQueryDto, LinkPageDto, LinkResponseDto, UpdateLinkDto } from './dto/link.dto';
 import { LinksService } from './links.service';
+import { IdParam } from '../common/validation';
 
 @ApiTags('links')
 @ApiProblems({ status: 400, description: 'Validation failed, or the kind of link does not join these types (a selector employs no one)' })

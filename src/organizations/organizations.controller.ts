@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiIfMatch, ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { Authenticated } from '../access/authenticated.decorator';
@@ -8,6 +7,7 @@ import { IfMatchVersion } from '../common/concurrency/if-match';
 import { Page } from '../common/pagination/keyset';
 import { CreateOrganizationDto, OrganizationListQueryDto, OrganizationPageDto, OrganizationResponseDto, UpdateOrganizationDto } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
+import { IdParam } from '../common/validation';
 
 @ApiTags('organizations')
 @ApiProblems({ status: 400, description: 'Validation failed: unknown fields, a country not on the ISO list, a website that is not a domain, a date that does not exist…' })

@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { Authenticated } from '../access/authenticated.decorator';
@@ -7,6 +6,7 @@ import { Ctx, RequestContext } from '../access/request-context';
 import { Page } from '../common/pagination/keyset';
 import { CreateSelectorDto, SelectorListQueryDto, SelectorPageDto, SelectorResponseDto } from './dto/selector.dto';
 import { SelectorsService } from './selectors.service';
+import { IdParam } from '../common/validation';
 
 @ApiTags('selectors')
 @ApiProblems({ status: 400, description: 'Validation failed, or the value is not a valid spelling of its kind (errors[] names the field and says why: a bad checksum, a phone that cannot exist, an e-mail without a domain…)' })

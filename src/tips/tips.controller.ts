@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Patch, Post, Query } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -25,6 +24,7 @@ import {
 } from './dto/tip.dto';
 import type { CandidateEntityType } from './tip-candidate.entity';
 import { TipsService } from './tips.service';
+import { IdParam } from '../common/validation';
 
 const NOT_FOUND =
   'No such tip, or the caller may not see it: a tip linked to a case is visible to its members and supervisors only; an unlinked one to staff who triage (the attempt is audited as denied)';

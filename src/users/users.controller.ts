@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { IdParam } from '../common/validation';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiIfMatch, ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { Authenticated } from '../access/authenticated.decorator';
@@ -8,6 +7,7 @@ import { Page } from '../common/pagination/keyset';
 import { Ctx, RequestContext } from '../access/request-context';
 import { CreateUserDto, DisableUserDto, UpdateUserDto, UserListQueryDto, UserPageDto, UserResponseDto } from './dto/user.dto';
 import { UsersService } from './users.service';
+import { IdParam } from '../common/validation';
 
 @ApiTags('users')
 @Controller('users')
