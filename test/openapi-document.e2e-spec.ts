@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApiDocumentWithoutDatabase } from '../src/app.setup';
@@ -44,6 +44,21 @@ describe('the OpenAPI document', () => {
   it('is the same built without a database (npm run openapi:write) as served by a running app', async () => {
     expect(JSON.parse(JSON.stringify(await openApiDocumentWithoutDatabase()))).toEqual(doc);
   });
+
+  it('is the same when tsc compiled the code (the production build) as under SWC (the tests)', () => {
+    // Inside the checkout (git-ignored .data), so the compiled code finds node_modules.
+    mkdirSync(join(ROOT, '.data'), { recursive: true });
+    const out = mkdtempSync(join(ROOT, '.data', 'openapi-tsc-'));
+    try {
+      const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      const write = spawnSync(process.execPath, [join(out, 'src', 'openapi-write.js'), join(out, 'openapi.json')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(write.status).toBe(0);
+      expect(JSON.parse(readFileSync(join(out, 'openapi.json'), 'utf8'))).toEqual(doc);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it('loads a src/metadata.ts that is what the swagger plugin makes of the sources now (npm run openapi:metadata)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'casefile-metadata-'));

@@ -144,10 +144,13 @@ const IDEMPOTENCY_PROBLEMS: ReadonlyArray<[ProblemStatus, string]> = [
 
 /** Adds to every operation what every route shares (see the top of this file). Returns the same document. */
 export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
-  for (const item of Object.values(document.paths)) {
+  for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation: Operation | undefined = item[method];
       if (!operation) continue;
+      // Path parameters in the order of the path (compilers apply parameter decorators in different orders).
+      const position = (p: ParameterObject | ReferenceObject): number => ('in' in p && p.in === 'path' ? path.indexOf(`{${p.name}}`) : Number.MAX_SAFE_INTEGER);
+      operation.parameters = operation.parameters && [...operation.parameters].sort((a, b) => position(a) - position(b));
       const responses = operation.responses as Record<string, ResponseObject>;
       if (operation[REQUEST_BODY]) {
         operation.requestBody = operation[REQUEST_BODY];
