@@ -28,6 +28,7 @@ module.exports = {
   // export, which Node 20.19+ follows and jest's resolver does not: point jest at that file (transformed above).
   moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  resolver: '<rootDir>/test/support/jest-resolver.js',
   testTimeout: 30_000,
   // The same everywhere (no CI-only setting): at least two workers (a 2-core machine runs the suite faster
   // with two than in band), half the cores on bigger machines. A closed app leaves nothing running, so the

@@ -70,7 +70,7 @@ describe('access control over every route', () => {
   });
 
   it('lets every role that holds the permission past the guard (no 401/403)', async () => {
-    const sideEffects = new Set(['AuthController.logout', 'AuthController.changePassword', 'AuthController.enrol', 'AuthController.confirm']);
+    const sideEffects = new Set(['AuthController.logout', 'AuthController.changePassword', 'AuthController.enrolMfa', 'AuthController.confirmMfa']);
     for (const route of routes.filter((r) => r.rule?.principal === 'user' && !sideEffects.has(r.handler))) {
       for (const role of ALL_ROLES.filter((r) => ROLE_PERMISSIONS[r].includes(route.rule!.permission))) {
         const res = await call(route).set('Authorization', tokens[role]);

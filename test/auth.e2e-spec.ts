@@ -159,7 +159,7 @@ describe('authentication and sessions', () => {
       expect(stored[0].totp_secret).not.toContain(secret);
 
       const challenge = await t.http().post('/api/v1/auth/login').send({ username: user.username, password: user.password }).expect(200);
-      expect(challenge.body).toEqual({ mfaRequired: true, challengeToken: expect.any(String) });
+      expect(challenge.body).toEqual({ kind: 'mfa-challenge', mfaRequired: true, challengeToken: expect.any(String) });
       // The code used to confirm enrolment was spent: the same time step cannot sign in.
       const sameCode = generateSync({ secret });
       await t.http().post('/api/v1/auth/mfa/verify').send({ challengeToken: challenge.body.challengeToken, code: sameCode }).expect(401);

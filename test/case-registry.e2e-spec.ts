@@ -73,12 +73,22 @@ describe('cases and the registry', () => {
     expect(page2.body.data).toHaveLength(1);
     expect(page2.body.data[0].id).not.toBe(forSupervisor.body.data[0].id);
     await t.http().get(`/api/v1/organizations/${organizationId}/cases?cursor=${forSupervisor.body.nextCursor}`).set('Authorization', cast.supervisor.auth).expect(400);
+    const orgCases = await t.http().get(`/api/v1/organizations/${organizationId}/cases`).set('Authorization', cast.lead.auth).expect(200);
+    expect(orgCases.body.data.map((c: { id: string }) => c.id)).toEqual([caseId]);
     await t.http().get(`/api/v1/subjects/${newId()}/cases`).set('Authorization', cast.lead.auth).expect(404);
     const intake = await signedIn(t, ['intake']);
     await t.http().get(`/api/v1/subjects/${subjectId}/cases`).set('Authorization', intake.auth).expect(403);
   });
 
-  it('unlinks with If-Match (428 without, 412 stale); the subject stays in the registry', async () => {
+  it('unlinks a subject with If-Match of its link; it stays in the registry', async () => {
+    await t.http().delete(`/api/v1/cases/${otherCaseId}/subjects/${subjectId}`).set('Authorization', cast.lead.auth).set('If-Match', 'W/"1"').expect(204);
+    const left = await t.http().get(`/api/v1/cases/${otherCaseId}/subjects`).set('Authorization', cast.lead.auth).expect(200);
+    expect(left.body.data).toEqual([]);
+    await t.http().get(`/api/v1/subjects/${subjectId}`).set('Authorization', cast.lead.auth).expect(200);
+    expect((await auditRecords(t, { action: 'case-subject.unlink', resourceId: subjectId })).filter((r) => r.outcome === 'success')).toHaveLength(1);
+  });
+
+  it('unlinks with If-Match (428 without, 412 stale); the organization stays in the registry', async () => {
     await t.http().delete(`/api/v1/cases/${caseId}/organizations/${organizationId}`).set('Authorization', cast.member.auth).expect(428);
     await t.http().delete(`/api/v1/cases/${caseId}/organizations/${organizationId}`).set('Authorization', cast.member.auth).set('If-Match', 'W/"7"').expect(412);
     await t.http().delete(`/api/v1/cases/${caseId}/organizations/${organizationId}`).set('Authorization', cast.member.auth).set('If-Match', 'W/"1"').expect(204);

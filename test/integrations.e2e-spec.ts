@@ -21,6 +21,9 @@ describe('integrations and API keys', () => {
     const listed = await t.http().get('/api/v1/integrations').set('Authorization', admin).expect(200);
     expect(JSON.stringify(listed.body)).not.toContain(apiKey);
     expect(listed.body.data[0]).toMatchObject({ id, keyPrefix, status: 'active' });
+    const one = await t.http().get(`/api/v1/integrations/${id}`).set('Authorization', admin).expect(200);
+    expect(one.body).toMatchObject({ id, keyPrefix, status: 'active', name: 'RFJ web form' });
+    expect(JSON.stringify(one.body)).not.toContain(apiKey);
     const who = await t.http().get('/api/v1/intake/whoami').set('X-API-Key', apiKey).expect(200);
     expect(who.body).toEqual({ id, name: 'RFJ web form', permissions: ['tip:submit', 'tip:read-own-status'] });
     const [record] = await auditRecords(t, { action: 'integration.create', resourceId: id });

@@ -41,6 +41,9 @@ describe('entity registry: links, the graph and search', () => {
       await link('associate_of', ['organization', 'yanbian'], ['organization', 'volasys']).expect(201);
       const listed = await t.http().get(`/api/v1/links?entity=subject:${ids.song}`).set('Authorization', auth).expect(200);
       expect(listed.body.data).toHaveLength(3);
+      const read = await t.http().get(`/api/v1/links/${created.body.id}`).set('Authorization', auth).expect(200);
+      expect(read.body).toEqual(created.body);
+      expect(read.headers.etag).toBe('W/"1"');
       const changed = await t.http().patch(`/api/v1/links/${created.body.id}`).set('Authorization', auth).set('If-Match', 'W/"1"').send({ confidence: 0.5 }).expect(200);
       expect(changed.body).toMatchObject({ confidence: 0.5, version: 2 });
       await t.http().patch(`/api/v1/links/${created.body.id}`).set('Authorization', auth).set('If-Match', 'W/"2"').send({ kind: 'owns' }).expect(400);

@@ -127,6 +127,7 @@ describe('entity registry: subjects, organizations, selectors', () => {
       const again = await post('selectors', { kind: 'phone', value: '202.456.1111' }).expect(409);
       expect(again.body).toMatchObject({ type: 'urn:casefile:problem:selector-exists', existingId: created.body.id });
       expect(again.headers.location).toBe(`/api/v1/selectors/${created.body.id}`);
+      expect((await get(again.headers.location.replace('/api/v1/', '')).expect(200)).body).toEqual(created.body);
       for (const spelling of ['(202) 456-1111', '+12024561111', 'tel:+1-202-456-1111']) {
         const found = await get(`selectors?value=${encodeURIComponent(spelling)}`).expect(200);
         expect(found.body.data.map((s: { id: string }) => s.id)).toEqual([created.body.id]);

@@ -34,7 +34,7 @@ async function keyChecks(t: TestApp): Promise<{ secret: string; key_id: string }
 /** Two-step sign-in of a user with TOTP, through one replica, with the next time step's code. */
 async function signInWithTotp(t: TestApp, user: { username: string; password: string }, totpSecret: string): Promise<string> {
   const challenge = await t.http().post('/api/v1/auth/login').send({ username: user.username, password: user.password }).expect(200);
-  expect(challenge.body).toEqual({ mfaRequired: true, challengeToken: expect.any(String) });
+  expect(challenge.body).toEqual({ kind: 'mfa-challenge', mfaRequired: true, challengeToken: expect.any(String) });
   const code = generateSync({ secret: totpSecret, epoch: Math.floor(Date.now() / 1000) + 30 });
   const tokens = await t.http().post('/api/v1/auth/mfa/verify').send({ challengeToken: challenge.body.challengeToken, code }).expect(200);
   return tokens.body.accessToken as string;

@@ -94,6 +94,12 @@ describe('users (admin)', () => {
     await t.http().post('/api/v1/auth/login').send({ username: inv.username, password: inv.password }).expect(200);
   });
 
+  it('disables without a body: the reason is optional', async () => {
+    const inv = await signedIn(t, ['investigator']);
+    const res = await t.http().post(`/api/v1/users/${inv.id}/disable`).set('Authorization', admin).expect(200);
+    expect(res.body.status).toBe('disabled');
+  });
+
   it('refuses an admin disabling themselves or dropping their own admin role', async () => {
     const me = await t.http().get('/api/v1/auth/me').set('Authorization', admin).expect(200);
     expect((await t.http().post(`/api/v1/users/${me.body.id}/disable`).set('Authorization', admin).send({}).expect(422)).body.type).toBe('urn:casefile:problem:self-lockout');

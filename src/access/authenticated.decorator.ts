@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
+import { ApiProblems, ApiRateLimited } from '../common/openapi/openapi-document';
 import type { Permission } from './permissions';
 
 export const AUTHENTICATED = 'casefile:authenticated';
@@ -16,24 +16,18 @@ export interface AuthenticatedOptions {
 
 /**
  * Declares who may call a route; the global AccessGuard enforces it (deny by default) and the same
- * declaration writes the route's OpenAPI security requirement.
+ * declaration writes the route's OpenAPI security requirement, its 401, 403 and 429 problems and the
+ * RateLimit-* headers of its responses (the guard counts every authenticated request).
  */
 export function Authenticated(options: AuthenticatedOptions): MethodDecorator & ClassDecorator {
   const normalized: Required<AuthenticatedOptions> = { principal: 'user', allowWithoutMfa: false, ...options };
   return applyDecorators(
     SetMetadata(AUTHENTICATED, normalized),
     normalized.principal === 'integration' ? ApiSecurity('api-key') : ApiBearerAuth('bearer'),
-    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired credentials', type: ProblemDetailsDto }),
-    ApiForbiddenResponse({ description: `Needs permission \`${normalized.permission}\``, type: ProblemDetailsDto }),
-    ApiTooManyRequestsResponse({
-      description: 'Over the per-principal rate limit (API_RATE_LIMIT_PER_MINUTE). Every response of the route carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.',
-      type: ProblemDetailsDto,
-      headers: {
-        'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
-        'RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
-        'RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer' } },
-        'RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
-      },
-    }),
+    ApiProblems(
+      { status: 401, description: normalized.principal === 'integration' ? 'Missing, invalid or revoked API key' : 'Missing, invalid or expired access token, or its session ended' },
+      { status: 403, description: `Needs the permission \`${normalized.permission}\`${normalized.allowWithoutMfa ? '' : ' (and, when MFA_REQUIRED, an enrolled second factor)'}` },
+    ),
+    ApiRateLimited(`Over the per-principal rate limit (API_RATE_LIMIT_PER_MINUTE) or a limit of this route: wait the Retry-After seconds`),
   );
 }

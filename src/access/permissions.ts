@@ -67,3 +67,6 @@ export const INCOMPATIBLE_ROLES: readonly (readonly [Role, Role])[] = [
 export function separationOfDutiesConflict(roles: readonly Role[]): readonly [Role, Role] | undefined {
   return INCOMPATIBLE_ROLES.find(([a, b]) => roles.includes(a) && roles.includes(b));
 }
+
+/** Every permission a principal can hold (what GET /auth/me may list). */
+export const PERMISSIONS: readonly Permission[] = [...new Set([...Object.values(ROLE_PERMISSIONS).flat(), ...INTEGRATION_PERMISSIONS])];

@@ -1,15 +1,14 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Expensive } from '../common/concurrency/expensive.interceptor';
 import { Page } from '../common/pagination/keyset';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
 import { Ctx, RequestContext } from '../access/request-context';
 import { AuditService } from './audit.service';
-import { AuditExportQueryDto, AuditPageDto, AuditQueryDto, AuditRecordDto, CheckpointListDto, VerifyReportDto } from './dto/audit.dto';
+import { AuditExportQueryDto, AuditPageDto, AuditQueryDto, AuditRecordDto, CheckpointListDto, CheckpointListQueryDto, VerifyReportDto } from './dto/audit.dto';
 
 @ApiTags('audit')
 @Controller('audit')
@@ -20,8 +19,7 @@ export class AuditController {
   @Authenticated({ permission: 'audit:read' })
   @ApiOperation({ summary: 'Search the audit trail (newest first). This read is itself audited.' })
   @ApiOkResponse({ type: AuditPageDto })
-  @ApiBadRequestResponse({ type: ProblemDetailsDto })
-  search(@Ctx() ctx: RequestContext, @Query() query: AuditQueryDto): Promise<Page<AuditRecordDto>> {
+  listAuditRecords(@Ctx() ctx: RequestContext, @Query() query: AuditQueryDto): Promise<Page<AuditRecordDto>> {
     return this.audit.search(ctx, query);
   }
 
@@ -30,16 +28,16 @@ export class AuditController {
   @Expensive('audit')
   @ApiOperation({ summary: 'Recompute the hash chain and check the signed checkpoints; reports the first record changed, missing or reordered' })
   @ApiOkResponse({ type: VerifyReportDto })
-  verify(@Ctx() ctx: RequestContext): Promise<VerifyReportDto> {
+  verifyAuditTrail(@Ctx() ctx: RequestContext): Promise<VerifyReportDto> {
     return this.audit.verify(ctx);
   }
 
   @Get('checkpoints')
   @Authenticated({ permission: 'audit:export' })
-  @ApiOperation({ summary: 'Signed checkpoints of the chain head, with the public key that verifies them (keep a copy elsewhere)' })
+  @ApiOperation({ summary: 'Signed checkpoints of the chain head, oldest first (keyset pages), with the public key that verifies them (keep a copy elsewhere)' })
   @ApiOkResponse({ type: CheckpointListDto })
-  checkpoints(@Ctx() ctx: RequestContext): Promise<CheckpointListDto> {
-    return this.audit.checkpoints(ctx);
+  listAuditCheckpoints(@Ctx() ctx: RequestContext, @Query() query: CheckpointListQueryDto): Promise<CheckpointListDto> {
+    return this.audit.checkpoints(ctx, query);
   }
 
   @Get('export')
@@ -53,9 +51,12 @@ export class AuditController {
       '`canonical` is the record\'s fields [seq, occurredAt, actorKind, actorId, actorRoles, action, resourceType, resourceId, caseId, outcome, requestId, sourceIp, userAgent, changes, details] ' +
       'as PostgreSQL COPY text writes them: tab-separated, \\N for NULL, backslash escapes.',
   })
-  @ApiProduces('application/x-ndjson')
-  @ApiBadRequestResponse({ type: ProblemDetailsDto })
-  async export(@Ctx() ctx: RequestContext, @Query() query: AuditExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
+  @ApiOkResponse({
+    description: 'The chain from `afterPosition`, one JSON record per line (streamed: a failure midway cuts the stream short, so check the last line)',
+    content: { 'application/x-ndjson': { schema: { type: 'string', description: 'JSON Lines: one AuditExportLine per line' } } },
+    headers: { 'Content-Disposition': { required: true, description: 'attachment; filename="casefile-audit.jsonl"', schema: { type: 'string', enum: ['attachment; filename="casefile-audit.jsonl"'] } } },
+  })
+  async exportAuditTrail(@Ctx() ctx: RequestContext, @Query() query: AuditExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const body = new PassThrough();
     void reply.type('application/x-ndjson; charset=utf-8').header('Content-Disposition', 'attachment; filename="casefile-audit.jsonl"').send(body);
     try {

@@ -176,10 +176,18 @@ export class AuditRepository {
     );
   }
 
+  /** Every signed checkpoint in chain order (for verify). */
   async checkpoints(): Promise<{ chainPosition: string; headHash: string; createdAt: string; algorithm: string; keyId: string; signature: string }[]> {
+    return this.checkpointPage(undefined, null);
+  }
+
+  /** Signed checkpoints in chain order, `take` of them (all: null) after position `after` (keyset). */
+  async checkpointPage(after: string | undefined, take: number | null): Promise<{ chainPosition: string; headHash: string; createdAt: string; algorithm: string; keyId: string; signature: string }[]> {
     return this.database.query({
+      name: 'audit-checkpoints-page',
       text: `SELECT chain_position::text AS "chainPosition", head_hash AS "headHash", to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt",
-              algorithm, key_id AS "keyId", signature FROM audit_checkpoint ORDER BY chain_position`,
+              algorithm, key_id AS "keyId", signature FROM audit_checkpoint WHERE chain_position > $1::bigint ORDER BY chain_position LIMIT $2`,
+      values: [after ?? '0', take],
     });
   }
 

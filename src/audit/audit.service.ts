@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Page, paginate } from '../common/pagination/keyset';
+import { paginateList } from '../common/pagination/list-cursor';
 import { RequestContext } from '../access/request-context';
 import { CANONICAL_FIELDS, parseCopyLine } from './audit-chain';
 import { AuditTrail } from './audit-trail.service';
@@ -7,7 +8,7 @@ import { AuditSealer } from './audit-sealer.service';
 import { AuditVerifier, VerifyReport } from './audit-verifier.service';
 import type { AuditOutcome } from './audit-event.entity';
 import { AuditFilter, AuditRepository } from './audit.repository';
-import { AuditQueryDto, AuditRecordDto, CheckpointListDto, toAuditRecordResponse } from './dto/audit.dto';
+import { AuditQueryDto, AuditRecordDto, CheckpointListDto, CheckpointListQueryDto, toAuditRecordResponse } from './dto/audit.dto';
 
 /** The audit trail's read side for auditors: search, export, verify, checkpoints, and case timelines. */
 @Injectable()
@@ -79,8 +80,9 @@ export class AuditService {
     return report;
   }
 
-  async checkpoints(ctx: RequestContext): Promise<CheckpointListDto> {
+  async checkpoints(ctx: RequestContext, query: CheckpointListQueryDto): Promise<CheckpointListDto> {
     await this.trail.record(ctx, { action: 'audit.checkpoints.read', resourceType: 'audit' });
-    return { publicKey: this.sealer.signer.publicKeyPem(), keyId: this.sealer.signer.keyId, data: await this.repository.checkpoints() };
+    const page = await paginateList('audit-checkpoints', query, ['seq'], (after, take) => this.repository.checkpointPage(after?.[0], take), (c) => [c.chainPosition], (c) => c);
+    return { publicKey: this.sealer.signer.publicKeyPem(), keyId: this.sealer.signer.keyId, ...page };
   }
 }

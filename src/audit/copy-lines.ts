@@ -13,10 +13,21 @@ import { CANONICAL_SESSION_SQL } from './audit-chain';
 export async function copyLines(client: Client | PoolClient, select: string, onLine: (line: string) => boolean | void | Promise<void>): Promise<void> {
   await client.query(CANONICAL_SESSION_SQL);
   const stream = client.query(copyTo(`COPY (${select}) TO STDOUT`));
+  try {
+    await readLines(stream, onLine);
+  } finally {
+    // pg arms its query_timeout timer for a COPY too, and clears it only through the query's callback, which a
+    // COPY stream never calls: call it, or the timer outlives the COPY by the statement timeout (keeping the
+    // process alive that long after an audit verify or export) and then reports an error on a finished stream.
+    (stream as { callback?: () => void }).callback?.();
+  }
+}
+
+async function readLines(stream: AsyncIterable<Buffer>, onLine: (line: string) => boolean | void | Promise<void>): Promise<void> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let stopped = false;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of stream) {
     if (stopped) continue;
     const text = rest + decoder.write(chunk);
     let start = 0;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi/openapi-document';
 import type { FastifyRequest } from 'fastify';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
 import { Ctx, RequestContext } from '../access/request-context';
 import { AuthService, SignedInUser } from './auth.service';
 import { Authenticated } from '../access/authenticated.decorator';
@@ -22,14 +22,23 @@ export class AuthController {
   @ApiOperation({
     summary: 'Sign in with username and password',
     description:
-      'Answers tokens, or `{mfaRequired, challengeToken}` when the account has a second factor (then POST /auth/mfa/verify). ' +
+      'Answers tokens (`kind: tokens`), or a challenge (`kind: mfa-challenge`, with `challengeToken`) when the account has a second factor ' +
+      '(then POST /auth/mfa/verify). ' +
       'Every refusal is the same 401, whether the user exists or not. Five consecutive failures lock the account for 15 minutes. ' +
       'Rate-limited per IP and per username (429 with RateLimit-* and Retry-After).',
   })
   @ApiBody({ type: LoginDto })
-  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }] } })
-  @ApiUnauthorizedResponse({ type: ProblemDetailsDto })
-  @ApiTooManyRequestsResponse({ type: ProblemDetailsDto })
+  @ApiOkResponse({
+    description: 'Signed in (`kind: tokens`), or a second factor is needed (`kind: mfa-challenge`)',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }],
+      discriminator: { propertyName: 'kind', mapping: { tokens: getSchemaPath(TokenResponseDto), 'mfa-challenge': getSchemaPath(MfaChallengeResponseDto) } },
+    },
+  })
+  @ApiProblems(
+    { status: 401, description: 'Wrong username or password, or the account is disabled or locked: always the same answer' },
+    { status: 429, description: 'Too many sign-in attempts from this IP or for this username (LOGIN_RATE_LIMIT_*): wait the Retry-After seconds' },
+  )
   login(@Req() request: FastifyRequest & { user: SignedInUser }, @Ctx() ctx: RequestContext): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     return this.auth.completeLogin(request.user, ctx);
   }
@@ -39,7 +48,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Second step of sign-in: the challenge token and a TOTP code (each code is accepted once)' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ type: ProblemDetailsDto })
+  @ApiProblems(
+    { status: 401, description: 'The challenge token is invalid or expired, or the code is wrong, expired or already used' },
+    { status: 429, description: 'Five wrong codes in 5 minutes: wait the Retry-After seconds' },
+  )
   verifyMfa(@Body() dto: MfaVerifyDto, @Ctx() ctx: RequestContext): Promise<TokenResponseDto> {
     return this.auth.verifyMfa(dto.challengeToken, dto.code, ctx);
   }
@@ -49,8 +61,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token for new tokens. Presenting a used refresh token revokes the whole session.' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ type: ProblemDetailsDto })
-  refresh(@Body() dto: RefreshDto, @Ctx() ctx: RequestContext): Promise<TokenResponseDto> {
+  @ApiProblems({ status: 401, description: 'Unknown, used or expired refresh token, or its session ended (a reused one revokes the session)' })
+  refreshTokens(@Body() dto: RefreshDto, @Ctx() ctx: RequestContext): Promise<TokenResponseDto> {
     return this.auth.refresh(dto.refreshToken, ctx);
   }
 
@@ -58,7 +70,7 @@ export class AuthController {
   @HttpCode(204)
   @Authenticated({ permission: 'self', allowWithoutMfa: true })
   @ApiOperation({ summary: 'End this session on the server (its tokens stop working at once)' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Signed out' })
   logout(@Ctx() ctx: RequestContext): Promise<void> {
     return this.auth.logout(ctx);
   }
@@ -67,7 +79,7 @@ export class AuthController {
   @Authenticated({ permission: 'self', allowWithoutMfa: true })
   @ApiOperation({ summary: 'The signed-in user, roles and permissions' })
   @ApiOkResponse({ type: MeResponseDto })
-  me(@Ctx() ctx: RequestContext): MeResponseDto {
+  getCurrentUser(@Ctx() ctx: RequestContext): MeResponseDto {
     return this.auth.me(ctx);
   }
 
@@ -75,8 +87,8 @@ export class AuthController {
   @HttpCode(204)
   @Authenticated({ permission: 'self', allowWithoutMfa: true })
   @ApiOperation({ summary: 'Change your password (needs the current one); ends your other sessions' })
-  @ApiNoContentResponse()
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'Wrong current password, or the new one is refused (the detail says which rule)' })
+  @ApiNoContentResponse({ description: 'Changed; your other sessions ended' })
+  @ApiProblems({ status: 422, description: 'Wrong current password (`wrong-password`), the account is locked (`account-locked`), the same password (`password-unchanged`), or the new one is refused by the policy (`weak-password`, the detail says which rule)' })
   changePassword(@Ctx() ctx: RequestContext, @Body() dto: ChangePasswordDto): Promise<void> {
     return this.auth.changePassword(ctx, dto);
   }
@@ -89,8 +101,8 @@ export class AuthController {
     description: 'Needs the password, and a current code when a factor is already enrolled (replacing it ends the other sessions on confirmation). Wrong passwords count toward the lockout.',
   })
   @ApiOkResponse({ type: MfaEnrolmentResponseDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'Wrong password or code, or the account is locked' })
-  enrol(@Ctx() ctx: RequestContext, @Body() dto: MfaEnrolDto): Promise<MfaEnrolmentResponseDto> {
+  @ApiProblems({ status: 422, description: 'Wrong password (`wrong-password`) or code (`invalid-mfa-code`), or the account is locked (`account-locked`)' })
+  enrolMfa(@Ctx() ctx: RequestContext, @Body() dto: MfaEnrolDto): Promise<MfaEnrolmentResponseDto> {
     return this.auth.enrolMfa(ctx, dto);
   }
 
@@ -98,9 +110,9 @@ export class AuthController {
   @HttpCode(204)
   @Authenticated({ permission: 'self' })
   @ApiOperation({ summary: 'Remove the second factor (password and a current code); ends the other sessions. Refused when MFA_REQUIRED.' })
-  @ApiNoContentResponse()
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'Wrong password or code, no factor enrolled, or a factor is required here' })
-  remove(@Ctx() ctx: RequestContext, @Body() dto: MfaRemoveDto): Promise<void> {
+  @ApiNoContentResponse({ description: 'Removed; your other sessions ended' })
+  @ApiProblems({ status: 422, description: 'Wrong password (`wrong-password`) or code (`invalid-mfa-code`), the account is locked (`account-locked`), no factor enrolled (`mfa-not-enrolled`), or a factor is required here (`mfa-required`)' })
+  removeMfa(@Ctx() ctx: RequestContext, @Body() dto: MfaRemoveDto): Promise<void> {
     return this.auth.removeMfa(ctx, dto);
   }
 
@@ -108,9 +120,9 @@ export class AuthController {
   @HttpCode(204)
   @Authenticated({ permission: 'self', allowWithoutMfa: true })
   @ApiOperation({ summary: 'Confirm TOTP enrolment with a current code; from then on sign-in asks for a code' })
-  @ApiNoContentResponse()
-  @ApiUnauthorizedResponse({ type: ProblemDetailsDto })
-  confirm(@Ctx() ctx: RequestContext, @Body() dto: MfaConfirmDto): Promise<void> {
+  @ApiNoContentResponse({ description: 'Enrolled: sign-in now asks for a code' })
+  @ApiProblems({ status: 422, description: 'A wrong or already used code, or no enrolment was started (`invalid-mfa-code`)' })
+  confirmMfa(@Ctx() ctx: RequestContext, @Body() dto: MfaConfirmDto): Promise<void> {
     return this.auth.confirmMfa(ctx, dto.code);
   }
 }

@@ -89,7 +89,7 @@ export class AuthService {
   async completeLogin(user: SignedInUser, ctx: RequestContext): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     if (user.mfaEnabled) {
       await this.audit.record(ctx, { action: 'auth.login.mfa_challenge', resourceType: 'user', resourceId: user.id, actor: { kind: 'user', id: user.id, roles: user.roles } });
-      return { mfaRequired: true, challengeToken: this.tokens.challengeToken(user.id) };
+      return { kind: 'mfa-challenge', mfaRequired: true, challengeToken: this.tokens.challengeToken(user.id) };
     }
     return this.startSession(user, ctx);
   }

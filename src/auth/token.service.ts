@@ -58,7 +58,7 @@ export class TokenService {
 
   /** The token response of a session: a fresh access token beside the session's new refresh token. */
   tokenResponse(userId: string, sessionId: string, refreshToken: string): TokenResponseDto {
-    return { accessToken: this.accessToken(userId, sessionId), refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
+    return { kind: 'tokens', accessToken: this.accessToken(userId, sessionId), refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS };
   }
 
   newRefreshToken(): { token: string; hash: string } {

@@ -1,17 +1,17 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Ctx, RequestContext } from '../access/request-context';
 import { IfMatchVersion } from '../common/concurrency/if-match';
 import { Page } from '../common/pagination/keyset';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
-import { ParseIdPipe } from '../common/validation';
 import { CaseNotesService } from './case-notes.service';
-import { ApiCaseNotFound, ApiIfMatch, ETAG_HEADER } from './cases.openapi';
+import { ApiCaseNotFound } from './cases.openapi';
+import { ApiIfMatch, ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { NoteBodyDto, NoteListQueryDto, NotePageDto, NoteResponseDto } from './dto/note.dto';
+import { IdParam } from '../common/validation';
 
 @ApiTags('cases')
-@ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Validation failed (unknown fields are refused), or a cursor from another list' })
+@ApiProblems({ status: 400, description: 'Validation failed (unknown fields are refused), or a cursor from another list' })
 @Controller('cases/:id/notes')
 export class CaseNotesController {
   constructor(private readonly notes: CaseNotesService) {}
@@ -21,9 +21,9 @@ export class CaseNotesController {
   @ApiOperation({ summary: 'Append a note (members other than viewers, and supervisors); notes are never deleted' })
   @ApiCreatedResponse({ type: NoteResponseDto, headers: ETAG_HEADER })
   @ApiCaseNotFound()
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'A viewer of the case (`read-only-member`)' })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'The case is closed (`case-closed`)' })
-  create(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Body() dto: NoteBodyDto): Promise<NoteResponseDto> {
+  @ApiProblems({ status: 403, description: 'A viewer of the case (`read-only-member`)' })
+  @ApiProblems({ status: 409, description: 'The case is closed (`case-closed`)' })
+  createCaseNote(@Ctx() ctx: RequestContext, @IdParam() id: string, @Body() dto: NoteBodyDto): Promise<NoteResponseDto> {
     return this.notes.create(ctx, id, dto);
   }
 
@@ -32,7 +32,7 @@ export class CaseNotesController {
   @ApiOperation({ summary: 'List the notes of a case, newest first. Audited (`note.list`).' })
   @ApiOkResponse({ type: NotePageDto })
   @ApiCaseNotFound()
-  list(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Query() query: NoteListQueryDto): Promise<Page<NoteResponseDto>> {
+  listCaseNotes(@Ctx() ctx: RequestContext, @IdParam() id: string, @Query() query: NoteListQueryDto): Promise<Page<NoteResponseDto>> {
     return this.notes.list(ctx, id, query);
   }
 
@@ -41,7 +41,7 @@ export class CaseNotesController {
   @ApiOperation({ summary: 'Get a note (ETag: its version). Audited (`note.read`).' })
   @ApiOkResponse({ type: NoteResponseDto, headers: ETAG_HEADER })
   @ApiCaseNotFound('case or note')
-  get(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Param('noteId', ParseIdPipe) noteId: string): Promise<NoteResponseDto> {
+  getCaseNote(@Ctx() ctx: RequestContext, @IdParam() id: string, @IdParam('noteId') noteId: string): Promise<NoteResponseDto> {
     return this.notes.get(ctx, id, noteId);
   }
 
@@ -51,9 +51,9 @@ export class CaseNotesController {
   @ApiOkResponse({ type: NoteResponseDto, headers: ETAG_HEADER })
   @ApiIfMatch()
   @ApiCaseNotFound('case or note')
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'Not the author (`not-note-author`), or a viewer (`read-only-member`)' })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'The case is closed (`case-closed`)' })
-  update(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Param('noteId', ParseIdPipe) noteId: string, @IfMatchVersion() version: number, @Body() dto: NoteBodyDto): Promise<NoteResponseDto> {
+  @ApiProblems({ status: 403, description: 'Not the author (`not-note-author`), or a viewer (`read-only-member`)' })
+  @ApiProblems({ status: 409, description: 'The case is closed (`case-closed`)' })
+  updateCaseNote(@Ctx() ctx: RequestContext, @IdParam() id: string, @IdParam('noteId') noteId: string, @IfMatchVersion() version: number, @Body() dto: NoteBodyDto): Promise<NoteResponseDto> {
     return this.notes.update(ctx, id, noteId, version, dto);
   }
 }

@@ -42,7 +42,7 @@ const PATCH_COLUMNS: Record<keyof TaskPatch, string> = { title: 'title', descrip
 
 const TODAY = `(now() AT TIME ZONE 'UTC')::date`;
 const TASK = `t.id, t.case_id AS "caseId", t.title, t.description, t.assignee_id AS "assigneeId", to_char(t.due_date, 'YYYY-MM-DD') AS "dueDate", t.status,
-  (t.status = 'open' AND t.due_date < ${TODAY}) AS overdue, t.created_by AS "createdBy", t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.version,
+  coalesce(t.status = 'open' AND t.due_date < ${TODAY}, false) AS overdue, t.created_by AS "createdBy", t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.version,
   coalesce(to_char(t.due_date, 'YYYY-MM-DD'), 'infinity') AS "dueKey"`;
 const DUE = `coalesce(t.due_date, 'infinity'::date)`;
 /** The assignee, when there is one, is a member of the case. */

@@ -1,29 +1,25 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Ctx, RequestContext } from '../access/request-context';
 import { IfMatchVersion } from '../common/concurrency/if-match';
 import { Page } from '../common/pagination/keyset';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
-import { ParseIdPipe } from '../common/validation';
-import { ApiCaseNotFound, ApiIfMatch, ETAG_HEADER } from './cases.openapi';
+import { ApiCaseNotFound } from './cases.openapi';
+import { ApiIfMatch, ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { CasesService } from './cases.service';
 import { CaseListQueryDto, CasePageDto, CaseResponseDto, CreateCaseDto, UpdateCaseDto } from './dto/case.dto';
 import { AddMemberDto, MemberListQueryDto, MemberPageDto, MemberResponseDto, UpdateMemberDto } from './dto/member.dto';
 import { TimelineEntryDto, TimelinePageDto, TimelineQueryDto } from './dto/timeline.dto';
+import { IdParam } from '../common/validation';
 
 @ApiTags('cases')
-@ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Validation failed (unknown fields are refused), or a cursor from another list' })
+@ApiProblems({ status: 400, description: 'Validation failed (unknown fields are refused), or a cursor from another list' })
 @Controller('cases')
 export class CasesController {
   constructor(private readonly cases: CasesService) {}
@@ -37,8 +33,8 @@ export class CasesController {
       'concurrency. The lead (default: the creator) becomes the `lead` member; a creator who is not the lead becomes a `member`. Status starts `open`.',
   })
   @ApiCreatedResponse({ type: CaseResponseDto, headers: ETAG_HEADER })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'The lead is not an active investigator or supervisor (`member-not-eligible`, `lead-not-eligible`)' })
-  create(@Ctx() ctx: RequestContext, @Body() dto: CreateCaseDto): Promise<CaseResponseDto> {
+  @ApiProblems({ status: 422, description: 'The lead is not an active investigator or supervisor (`member-not-eligible`, `lead-not-eligible`)' })
+  createCase(@Ctx() ctx: RequestContext, @Body() dto: CreateCaseDto): Promise<CaseResponseDto> {
     return this.cases.create(ctx, dto);
   }
 
@@ -52,8 +48,8 @@ export class CasesController {
       'Audited (`case.list`).',
   })
   @ApiOkResponse({ type: CasePageDto })
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: '`memberId` by a caller who is not a supervisor, or the permission is missing' })
-  list(@Ctx() ctx: RequestContext, @Query() query: CaseListQueryDto): Promise<Page<CaseResponseDto>> {
+  @ApiProblems({ status: 403, description: '`memberId` by a caller who is not a supervisor, or the permission is missing' })
+  listCases(@Ctx() ctx: RequestContext, @Query() query: CaseListQueryDto): Promise<Page<CaseResponseDto>> {
     return this.cases.list(ctx, query);
   }
 
@@ -62,7 +58,7 @@ export class CasesController {
   @ApiOperation({ summary: 'Get a case (ETag: its version). Audited (`case.read`).' })
   @ApiOkResponse({ type: CaseResponseDto, headers: ETAG_HEADER })
   @ApiCaseNotFound()
-  get(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string): Promise<CaseResponseDto> {
+  getCase(@Ctx() ctx: RequestContext, @IdParam() id: string): Promise<CaseResponseDto> {
     return this.cases.get(ctx, id);
   }
 
@@ -78,10 +74,10 @@ export class CasesController {
   @ApiOkResponse({ type: CaseResponseDto, headers: ETAG_HEADER })
   @ApiIfMatch()
   @ApiCaseNotFound()
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'A viewer (`read-only-member`); reopen or legal hold by a non-supervisor (`supervisor-only`); a lead change by a non-lead (`not-case-manager`)' })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'A status move that is not allowed (`invalid-status-transition`), or a change of a closed case (`case-closed`)' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'Reopen without a reason (`reason-required`); a lead who may not lead (`member-not-eligible`, `lead-not-eligible`)' })
-  update(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @IfMatchVersion() version: number, @Body() dto: UpdateCaseDto): Promise<CaseResponseDto> {
+  @ApiProblems({ status: 403, description: 'A viewer (`read-only-member`); reopen or legal hold by a non-supervisor (`supervisor-only`); a lead change by a non-lead (`not-case-manager`)' })
+  @ApiProblems({ status: 409, description: 'A status move that is not allowed (`invalid-status-transition`), or a change of a closed case (`case-closed`)' })
+  @ApiProblems({ status: 422, description: 'Reopen without a reason (`reason-required`); a lead who may not lead (`member-not-eligible`, `lead-not-eligible`)' })
+  updateCase(@Ctx() ctx: RequestContext, @IdParam() id: string, @IfMatchVersion() version: number, @Body() dto: UpdateCaseDto): Promise<CaseResponseDto> {
     return this.cases.update(ctx, id, version, dto);
   }
 
@@ -90,7 +86,7 @@ export class CasesController {
   @ApiOperation({ summary: 'List the members of a case (by user id). Audited (`member.list`).' })
   @ApiOkResponse({ type: MemberPageDto })
   @ApiCaseNotFound()
-  members(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Query() query: MemberListQueryDto): Promise<Page<MemberResponseDto>> {
+  listCaseMembers(@Ctx() ctx: RequestContext, @IdParam() id: string, @Query() query: MemberListQueryDto): Promise<Page<MemberResponseDto>> {
     return this.cases.members(ctx, id, query);
   }
 
@@ -104,10 +100,10 @@ export class CasesController {
   })
   @ApiCreatedResponse({ type: MemberResponseDto, headers: ETAG_HEADER })
   @ApiCaseNotFound()
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'Neither the lead nor a supervisor (`not-case-manager`)' })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'Already a member (`already-member`)' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'The user may not hold case content, or may not lead (`member-not-eligible`, `lead-not-eligible`)' })
-  addMember(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Body() dto: AddMemberDto): Promise<MemberResponseDto> {
+  @ApiProblems({ status: 403, description: 'Neither the lead nor a supervisor (`not-case-manager`)' })
+  @ApiProblems({ status: 409, description: 'Already a member (`already-member`)' })
+  @ApiProblems({ status: 422, description: 'The user may not hold case content, or may not lead (`member-not-eligible`, `lead-not-eligible`)' })
+  addCaseMember(@Ctx() ctx: RequestContext, @IdParam() id: string, @Body() dto: AddMemberDto): Promise<MemberResponseDto> {
     return this.cases.addMember(ctx, id, dto);
   }
 
@@ -117,12 +113,12 @@ export class CasesController {
   @ApiOkResponse({ type: MemberResponseDto, headers: ETAG_HEADER })
   @ApiIfMatch()
   @ApiCaseNotFound('case or member')
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'Neither the lead nor a supervisor (`not-case-manager`)' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'The case would be left without a lead (`case-needs-lead`); a new lead who may not lead (`lead-not-eligible`)' })
-  updateMember(
+  @ApiProblems({ status: 403, description: 'Neither the lead nor a supervisor (`not-case-manager`)' })
+  @ApiProblems({ status: 422, description: 'The case would be left without a lead (`case-needs-lead`); a new lead who may not lead (`lead-not-eligible`)' })
+  updateCaseMember(
     @Ctx() ctx: RequestContext,
-    @Param('id', ParseIdPipe) id: string,
-    @Param('userId', ParseIdPipe) userId: string,
+    @IdParam() id: string,
+    @IdParam('userId') userId: string,
     @IfMatchVersion() version: number,
     @Body() dto: UpdateMemberDto,
   ): Promise<MemberResponseDto> {
@@ -136,9 +132,9 @@ export class CasesController {
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiIfMatch()
   @ApiCaseNotFound('case or member')
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'Neither the lead nor a supervisor (`not-case-manager`)' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'The lead cannot be removed: a case always keeps a lead (`case-needs-lead`)' })
-  async removeMember(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Param('userId', ParseIdPipe) userId: string, @IfMatchVersion() version: number): Promise<void> {
+  @ApiProblems({ status: 403, description: 'Neither the lead nor a supervisor (`not-case-manager`)' })
+  @ApiProblems({ status: 422, description: 'The lead cannot be removed: a case always keeps a lead (`case-needs-lead`)' })
+  async removeCaseMember(@Ctx() ctx: RequestContext, @IdParam() id: string, @IdParam('userId') userId: string, @IfMatchVersion() version: number): Promise<void> {
     await this.cases.removeMember(ctx, id, userId, version);
   }
 
@@ -150,7 +146,7 @@ export class CasesController {
   })
   @ApiOkResponse({ type: TimelinePageDto })
   @ApiCaseNotFound()
-  timeline(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Query() query: TimelineQueryDto): Promise<Page<TimelineEntryDto>> {
+  listCaseTimeline(@Ctx() ctx: RequestContext, @IdParam() id: string, @Query() query: TimelineQueryDto): Promise<Page<TimelineEntryDto>> {
     return this.cases.timeline(ctx, id, query);
   }
 }

@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi/openapi-document';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Ctx, RequestContext } from '../access/request-context';
 import { Page } from '../common/pagination/keyset';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
 import { CaseTasksService } from './case-tasks.service';
 import { CasesService } from './cases.service';
 import { CasePageDto, CaseResponseDto, MyCasesQueryDto } from './dto/case.dto';
@@ -11,7 +11,7 @@ import { MyTaskPageDto, MyTaskQueryDto, MyTaskResponseDto } from './dto/task.dto
 
 /** "My work": what an investigator's client shows first. */
 @ApiTags('me')
-@ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Validation failed, or a cursor from another list' })
+@ApiProblems({ status: 400, description: 'Validation failed, or a cursor from another list' })
 @Controller('me')
 export class MeController {
   constructor(
@@ -23,7 +23,7 @@ export class MeController {
   @Authenticated({ permission: 'case:read' })
   @ApiOperation({ summary: 'The cases I am a member of, most recent activity first (supervisors: theirs only). Audited (`case.list`).' })
   @ApiOkResponse({ type: CasePageDto })
-  myCases(@Ctx() ctx: RequestContext, @Query() query: MyCasesQueryDto): Promise<Page<CaseResponseDto>> {
+  listMyCases(@Ctx() ctx: RequestContext, @Query() query: MyCasesQueryDto): Promise<Page<CaseResponseDto>> {
     return this.cases.mine(ctx, query);
   }
 
@@ -31,7 +31,7 @@ export class MeController {
   @Authenticated({ permission: 'case:read' })
   @ApiOperation({ summary: 'Open tasks assigned to me on the cases I am a member of, by due date (none last). Audited (`task.list`).' })
   @ApiOkResponse({ type: MyTaskPageDto })
-  myTasks(@Ctx() ctx: RequestContext, @Query() query: MyTaskQueryDto): Promise<Page<MyTaskResponseDto>> {
+  listMyTasks(@Ctx() ctx: RequestContext, @Query() query: MyTaskQueryDto): Promise<Page<MyTaskResponseDto>> {
     return this.tasks.mine(ctx, query);
   }
 }

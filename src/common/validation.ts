@@ -1,4 +1,5 @@
-import { ArgumentMetadata, PipeTransform, Type, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ArgumentMetadata, Param, PipeTransform, Type, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { FieldError, ValidationFailedError } from './errors/domain.error';
@@ -67,6 +68,19 @@ export class ParseIdPipe implements PipeTransform<string, string> {
     }
     return value.toLowerCase();
   }
+}
+
+/**
+ * A UUID route parameter: `@IdParam() id: string` (or `@IdParam('noteId')`) is `@Param('id', ParseIdPipe)`
+ * and its OpenAPI description (format uuid, 36 characters) in one.
+ */
+export function IdParam(name = 'id'): ParameterDecorator {
+  return (target, key, index) => {
+    Param(name, ParseIdPipe)(target, key, index);
+    if (key === undefined) return;
+    const descriptor = Object.getOwnPropertyDescriptor(target, key);
+    if (descriptor) ApiParam({ name, description: 'A UUID', schema: { type: 'string', format: 'uuid', maxLength: 36, pattern: UUID.source } })(target, key, descriptor);
+  };
 }
 
 /**

@@ -1,37 +1,39 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConflictResponse,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiResponse,
   ApiTags,
-  ApiUnprocessableEntityResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Ctx, RequestContext } from '../access/request-context';
-import { ApiCaseNotFound, ETAG_HEADER } from '../cases/cases.openapi';
+import { ApiCaseNotFound } from '../cases/cases.openapi';
+import { ApiProblems, ApiRequestBody, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { parseIfMatch } from '../common/concurrency/if-match';
 import { MULTIPART_ROUTE } from '../common/http/multipart';
 import { Page } from '../common/pagination/keyset';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
-import { ParseIdPipe } from '../common/validation';
 import { CreateCustodyEventDto, CustodyEventPageDto, CustodyEventResponseDto, CustodyListQueryDto, ManifestDto, ManifestQueryDto, VerifyResultDto } from './dto/custody.dto';
 import { CreateEvidenceDto, EvidenceListQueryDto, EvidencePageDto, EvidenceResponseDto } from './dto/evidence.dto';
 import { NotAcceptableError } from './evidence.errors';
 import { EvidenceService, UploadPart } from './evidence.service';
+import { IdParam } from '../common/validation';
 
 const API_EVIDENCE_NOT_FOUND = ApiCaseNotFound('evidence (or case)');
+
+/** A file as it is streamed: its length is the file's (at most EVIDENCE_MAX_BYTES), not a string's. */
+const FILE_SCHEMA = { type: 'string', format: 'binary' } as const;
+
+const DOWNLOAD_HEADERS = {
+  'Repr-Digest': { required: true, description: 'sha-256=:<base64>: of the whole file (RFC 9530)', schema: { type: 'string', pattern: '^sha-256=:[A-Za-z0-9+/]{43}=:$', maxLength: 55 } },
+  'Content-Disposition': { required: true, description: 'attachment; filename="…"; filename*=UTF-8\'\'… (RFC 6266, the name sanitised)', schema: { type: 'string', maxLength: 2000 } },
+  'Accept-Ranges': { required: true, schema: { type: 'string', enum: ['bytes'] } },
+};
 
 /** json or csv, from ?format= or else Accept (first acceptable in the order given); undefined: neither. */
 function manifestFormat(format: 'json' | 'csv' | undefined, accept: string | undefined): 'json' | 'csv' | undefined {
@@ -47,7 +49,7 @@ function manifestFormat(format: 'json' | 'csv' | undefined, accept: string | und
 
 @ApiTags('evidence')
 @ApiExtraModels(CreateEvidenceDto)
-@ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Validation failed (unknown fields are refused), a malformed multipart body, or a cursor from another list' })
+@ApiProblems({ status: 400, description: 'Validation failed (unknown fields are refused), a malformed multipart body, or a cursor from another list' })
 @Controller()
 export class EvidenceController {
   constructor(private readonly evidence: EvidenceService) {}
@@ -67,32 +69,42 @@ export class EvidenceController {
       'starts with `collected`. The row, the first custody event and the audit record commit together; a failure leaves no row and no file. ' +
       'With an Idempotency-Key on an upload the key is matched by path, not by the (streamed) body: use a new key for a new upload.',
   })
-  @ApiConsumes('multipart/form-data', 'application/json')
-  @ApiBody({
-    schema: {
-      oneOf: [
-        {
+  @ApiRequestBody({
+    content: {
+      'multipart/form-data': {
+        schema: {
           type: 'object',
-          title: 'multipart/form-data',
           required: ['metadata'],
           properties: {
-            metadata: { type: 'string', description: 'The item as JSON (CreateEvidenceDto), the first part', example: '{"kind":"source_code","description":"Repository archive","collectedAt":"2024-12-12T15:30:00Z","collectedBy":"SA J. Ramirez"}' },
-            file: { type: 'string', format: 'binary', description: 'The file (at most one part), after metadata' },
+            metadata: {
+              type: 'string',
+              maxLength: 65_536,
+              description: 'The item as JSON (CreateEvidenceDto), the first part',
+              example: '{"kind":"source_code","description":"Repository archive","collectedAt":"2024-12-12T15:30:00Z","collectedBy":"SA J. Ramirez"}',
+            },
+            file: { type: 'string', format: 'binary', description: 'The file (at most one part, at most EVIDENCE_MAX_BYTES), after metadata' },
           },
         },
-        { $ref: getSchemaPath(CreateEvidenceDto) },
-      ],
+      },
+      'application/json': { schema: { $ref: getSchemaPath(CreateEvidenceDto) } },
     },
   })
-  @ApiHeader({ name: 'Repr-Digest', required: false, description: "The file's SHA-256 (RFC 9530), such as `sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:`" })
+  @ApiHeader({
+    name: 'Repr-Digest',
+    required: false,
+    description: "The file's SHA-256 (RFC 9530), such as `sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:`",
+    schema: { type: 'string', maxLength: 1000 },
+  })
   @ApiCreatedResponse({ type: EvidenceResponseDto, headers: ETAG_HEADER })
   @API_EVIDENCE_NOT_FOUND
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'A viewer of the case (`read-only-member`), or the permission is missing' })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'The case is closed (`case-closed`)' })
-  @ApiResponse({ status: 413, type: ProblemDetailsDto, description: 'The file is larger than EVIDENCE_MAX_BYTES: nothing was kept' })
-  @ApiResponse({ status: 415, type: ProblemDetailsDto, description: 'Neither multipart/form-data nor application/json' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'The declared SHA-256 differs from the file (`digest-mismatch`): nothing was kept' })
-  create(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) caseId: string, @Req() request: FastifyRequest, @Body() body: unknown): Promise<EvidenceResponseDto> {
+  @ApiProblems(
+    { status: 403, description: 'A viewer of the case (`read-only-member`)' },
+    { status: 409, description: 'The case is closed (`case-closed`)' },
+    { status: 413, description: 'The file is larger than EVIDENCE_MAX_BYTES: nothing was kept' },
+    { status: 415, description: 'Neither multipart/form-data nor application/json' },
+    { status: 422, description: 'The declared SHA-256 differs from the file (`digest-mismatch`): nothing was kept' },
+  )
+  createEvidence(@Ctx() ctx: RequestContext, @IdParam() caseId: string, @Req() request: FastifyRequest, @Body() body: unknown): Promise<EvidenceResponseDto> {
     if (!request.isMultipart()) return this.evidence.create(ctx, caseId, { json: body });
     const digest = request.headers['repr-digest'];
     const length = Number(request.headers['content-length']);
@@ -110,7 +122,7 @@ export class EvidenceController {
   @ApiOperation({ summary: "A case's evidence by number", description: 'Members and supervisors. Filters: `kind`, `custodianId`. Audited (`evidence.list`).' })
   @ApiOkResponse({ type: EvidencePageDto })
   @ApiCaseNotFound()
-  list(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) caseId: string, @Query() query: EvidenceListQueryDto): Promise<Page<EvidenceResponseDto>> {
+  listCaseEvidence(@Ctx() ctx: RequestContext, @IdParam() caseId: string, @Query() query: EvidenceListQueryDto): Promise<Page<EvidenceResponseDto>> {
     return this.evidence.list(ctx, caseId, query);
   }
 
@@ -122,14 +134,20 @@ export class EvidenceController {
       'JSON (`application/json`, default) or CSV (`text/csv`: one row per custody event, the item repeated on each; cells that a spreadsheet would ' +
       'read as a formula are prefixed with `\'`), by `Accept` or `?format=`. Members and supervisors. Audited (`evidence.manifest`).',
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'The manifest', content: { 'application/json': { schema: { $ref: getSchemaPath(ManifestDto) } }, 'text/csv': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'The manifest',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ManifestDto) } },
+      'text/csv': { schema: { type: 'string', description: 'RFC 4180 CSV with a header row, one row per custody event' } },
+    },
+    headers: { 'Content-Disposition': { description: 'CSV only: attachment; filename="<case number>-evidence-manifest.csv"', schema: { type: 'string', maxLength: 100 } } },
+  })
   @ApiExtraModels(ManifestDto)
-  @ApiResponse({ status: 406, type: ProblemDetailsDto, description: 'Accept names neither JSON nor CSV' })
+  @ApiProblems({ status: 406, description: 'Accept names neither JSON nor CSV' })
   @ApiCaseNotFound()
-  async manifest(
+  async getEvidenceManifest(
     @Ctx() ctx: RequestContext,
-    @Param('id', ParseIdPipe) caseId: string,
+    @IdParam() caseId: string,
     @Query() query: ManifestQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -147,7 +165,7 @@ export class EvidenceController {
   @ApiOperation({ summary: 'An item of evidence (ETag: its version, which moves with each custody event). Audited (`evidence.read`).' })
   @ApiOkResponse({ type: EvidenceResponseDto, headers: ETAG_HEADER })
   @API_EVIDENCE_NOT_FOUND
-  get(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string): Promise<EvidenceResponseDto> {
+  getEvidence(@Ctx() ctx: RequestContext, @IdParam() id: string): Promise<EvidenceResponseDto> {
     return this.evidence.get(ctx, id);
   }
 
@@ -161,27 +179,31 @@ export class EvidenceController {
       'A file that failed an integrity check is never served (409 `integrity-failed`); damage met while streaming cuts the response short, so a ' +
       'complete body is always an intact one. Either failure is audited and recorded in the chain of custody.',
   })
-  @ApiProduces('application/octet-stream')
-  @ApiHeader({ name: 'Range', required: false, description: 'One byte range, such as `bytes=0-1048575`' })
+  @ApiHeader({ name: 'Range', required: false, description: 'One byte range, such as `bytes=0-1048575`', schema: { type: 'string', maxLength: 200 } })
   @ApiOkResponse({
-    description: 'The whole file',
-    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
-    headers: {
-      'Repr-Digest': { description: 'sha-256=:<base64>: of the whole file', schema: { type: 'string' } },
-      'Content-Disposition': { description: 'attachment; filename="…"; filename*=UTF-8\'\'…', schema: { type: 'string' } },
-      'Accept-Ranges': { schema: { type: 'string', example: 'bytes' } },
-    },
+    description: 'The whole file, as its stored type (`Content-Type`: sniffed from the bytes, else as declared, else application/octet-stream)',
+    content: { '*/*': { schema: FILE_SCHEMA } },
+    headers: DOWNLOAD_HEADERS,
   })
   @ApiResponse({
     status: 206,
     description: 'The requested range',
-    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
-    headers: { 'Content-Range': { schema: { type: 'string', example: 'bytes 0-1023/4096' } }, 'Repr-Digest': { schema: { type: 'string' } } },
+    content: { '*/*': { schema: FILE_SCHEMA } },
+    headers: {
+      ...DOWNLOAD_HEADERS,
+      'Content-Range': { required: true, description: 'bytes <first>-<last>/<size>', schema: { type: 'string', pattern: '^bytes \\d+-\\d+/\\d+$', maxLength: 100, example: 'bytes 0-1023/4096' } },
+    },
   })
   @API_EVIDENCE_NOT_FOUND
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'The stored file failed an integrity check (`integrity-failed`): it is not served' })
-  @ApiResponse({ status: 416, type: ProblemDetailsDto, description: 'The range starts past the end of the file (`Content-Range: bytes */<size>`)' })
-  async content(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Headers('range') range: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  @ApiProblems(
+    { status: 409, description: 'The stored file failed an integrity check (`integrity-failed`): it is not served' },
+    {
+      status: 416,
+      description: 'The range starts past the end of the file',
+      headers: { 'Content-Range': { required: true, description: 'bytes */<size>', schema: { type: 'string', pattern: '^bytes \\*/\\d+$', maxLength: 40 } } },
+    },
+  )
+  async downloadEvidence(@Ctx() ctx: RequestContext, @IdParam() id: string, @Headers('range') range: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const download = await this.evidence.download(ctx, id, range);
     await reply.status(download.status).headers(download.headers).send(download.body);
   }
@@ -198,19 +220,27 @@ export class EvidenceController {
       'or destroyed under the case\'s legal hold. Members other than viewers, and supervisors; also on a closed case. Concurrent events of one ' +
       'item queue on its row: each sees the one before. `If-Match` (optional) makes the event conditional on the version you read.',
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the item you read, such as W/"3": the event is refused (412) if another came first' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag of the item you read, such as W/"3": the event is refused (412) if another came first',
+    schema: { type: 'string', pattern: '^(W/)?"\\d{1,15}"$', maxLength: 20 },
+  })
   @ApiCreatedResponse({ type: CustodyEventResponseDto })
   @API_EVIDENCE_NOT_FOUND
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'A viewer of the case (`read-only-member`), or the permission is missing' })
-  @ApiConflictResponse({
-    type: ProblemDetailsDto,
-    description: 'A move the chain does not allow (`invalid-custody-transition`, naming the allowed ones), by someone who is neither custodian nor supervisor (`not-custodian`), or under legal hold (`legal-hold`)',
-  })
-  @ApiResponse({ status: 412, type: ProblemDetailsDto, description: 'If-Match given and another event came first' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'A receiver who is not a member of the case (`custodian-not-member`); a time out of order or in the future (`custody-time-invalid`)' })
-  appendCustody(
+  @ApiProblems(
+    { status: 403, description: 'A viewer of the case (`read-only-member`)' },
+    {
+      status: 409,
+      description:
+        'A move the chain does not allow (`invalid-custody-transition`, naming the allowed ones), by someone who is neither custodian nor supervisor (`not-custodian`), or under legal hold (`legal-hold`)',
+    },
+    { status: 412, description: 'If-Match given and another event came first' },
+    { status: 422, description: 'A receiver who is not a member of the case (`custodian-not-member`); a time out of order or in the future (`custody-time-invalid`)' },
+  )
+  appendCustodyEvent(
     @Ctx() ctx: RequestContext,
-    @Param('id', ParseIdPipe) id: string,
+    @IdParam() id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() dto: CreateCustodyEventDto,
   ): Promise<CustodyEventResponseDto> {
@@ -222,7 +252,7 @@ export class EvidenceController {
   @ApiOperation({ summary: 'The chain of custody, oldest first. Audited (`evidence.custody.list`).' })
   @ApiOkResponse({ type: CustodyEventPageDto })
   @API_EVIDENCE_NOT_FOUND
-  custody(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Query() query: CustodyListQueryDto): Promise<Page<CustodyEventResponseDto>> {
+  listCustodyEvents(@Ctx() ctx: RequestContext, @IdParam() id: string, @Query() query: CustodyListQueryDto): Promise<Page<CustodyEventResponseDto>> {
     return this.evidence.custody(ctx, id, query);
   }
 
@@ -235,7 +265,7 @@ export class EvidenceController {
   })
   @ApiOkResponse({ type: VerifyResultDto, description: 'The result (also when the file is damaged: `ok: false` with the problem)' })
   @API_EVIDENCE_NOT_FOUND
-  verify(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string): Promise<VerifyResultDto> {
+  verifyEvidence(@Ctx() ctx: RequestContext, @IdParam() id: string): Promise<VerifyResultDto> {
     return this.evidence.verify(ctx, id);
   }
 }

@@ -1,11 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import type { ReadinessDto as Readiness } from './dto/readiness.dto';
 import { HealthRepository } from './health.repository';
-
-export interface Readiness {
-  ready: boolean;
-  checks: { database: 'up' | 'down' | 'unknown'; migrations: 'applied' | 'pending' | 'unknown'; shutdown?: 'draining' };
-}
 
 const READY_TIMEOUT_MS = 2_000;
 

@@ -1,16 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { Authenticated } from '../access/authenticated.decorator';
 import { INTEGRATION_PERMISSIONS } from '../access/permissions';
 import { Page } from '../common/pagination/keyset';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
 import { Ctx, RequestContext } from '../access/request-context';
-import { ParseIdPipe } from '../common/validation';
 import { CreateIntegrationDto, IntegrationListQueryDto, IntegrationPageDto, IntegrationResponseDto, IntegrationWhoamiDto, IntegrationWithKeyResponseDto } from './dto/integration.dto';
 import { IntegrationsService } from './integrations.service';
+import { IdParam } from '../common/validation';
 
 @ApiTags('integrations')
-@ApiBadRequestResponse({ type: ProblemDetailsDto })
 @Controller('integrations')
 export class IntegrationsController {
   constructor(private readonly integrations: IntegrationsService) {}
@@ -18,8 +17,8 @@ export class IntegrationsController {
   @Post()
   @Authenticated({ permission: 'integration:admin' })
   @ApiOperation({ summary: 'Register a tip-intake integration; its API key is in this response only' })
-  @ApiCreatedResponse({ type: IntegrationWithKeyResponseDto })
-  create(@Ctx() ctx: RequestContext, @Body() dto: CreateIntegrationDto): Promise<IntegrationWithKeyResponseDto> {
+  @ApiCreatedResponse({ type: IntegrationWithKeyResponseDto, headers: ETAG_HEADER })
+  createIntegration(@Ctx() ctx: RequestContext, @Body() dto: CreateIntegrationDto): Promise<IntegrationWithKeyResponseDto> {
     return this.integrations.create(ctx, dto);
   }
 
@@ -27,16 +26,16 @@ export class IntegrationsController {
   @Authenticated({ permission: 'integration:admin' })
   @ApiOperation({ summary: 'List integrations (key prefixes only)' })
   @ApiOkResponse({ type: IntegrationPageDto })
-  list(@Query() query: IntegrationListQueryDto): Promise<Page<IntegrationResponseDto>> {
+  listIntegrations(@Query() query: IntegrationListQueryDto): Promise<Page<IntegrationResponseDto>> {
     return this.integrations.list(query);
   }
 
   @Get(':id')
   @Authenticated({ permission: 'integration:admin' })
   @ApiOperation({ summary: 'Get an integration' })
-  @ApiOkResponse({ type: IntegrationResponseDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  get(@Param('id', ParseIdPipe) id: string): Promise<IntegrationResponseDto> {
+  @ApiOkResponse({ type: IntegrationResponseDto, headers: ETAG_HEADER })
+  @ApiProblems(404)
+  getIntegration(@IdParam() id: string): Promise<IntegrationResponseDto> {
     return this.integrations.get(id);
   }
 
@@ -44,8 +43,9 @@ export class IntegrationsController {
   @HttpCode(200)
   @Authenticated({ permission: 'integration:admin' })
   @ApiOperation({ summary: 'Issue a new API key (shown once); the old key stops working at once' })
-  @ApiOkResponse({ type: IntegrationWithKeyResponseDto })
-  rotate(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string): Promise<IntegrationWithKeyResponseDto> {
+  @ApiOkResponse({ type: IntegrationWithKeyResponseDto, headers: ETAG_HEADER })
+  @ApiProblems(404, { status: 422, description: 'A revoked integration gets no new key (`integration-revoked`)' })
+  rotateIntegrationKey(@Ctx() ctx: RequestContext, @IdParam() id: string): Promise<IntegrationWithKeyResponseDto> {
     return this.integrations.rotate(ctx, id);
   }
 
@@ -53,8 +53,9 @@ export class IntegrationsController {
   @HttpCode(200)
   @Authenticated({ permission: 'integration:admin' })
   @ApiOperation({ summary: 'Revoke an integration: its key stops working at once' })
-  @ApiOkResponse({ type: IntegrationResponseDto })
-  revoke(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string): Promise<IntegrationResponseDto> {
+  @ApiOkResponse({ type: IntegrationResponseDto, headers: ETAG_HEADER })
+  @ApiProblems(404)
+  revokeIntegration(@Ctx() ctx: RequestContext, @IdParam() id: string): Promise<IntegrationResponseDto> {
     return this.integrations.revoke(ctx, id);
   }
 }
@@ -66,7 +67,7 @@ export class IntakeWhoamiController {
   @Authenticated({ permission: 'tip:submit', principal: 'integration' })
   @ApiOperation({ summary: 'The integration behind the X-API-Key (to check a key works)' })
   @ApiOkResponse({ type: IntegrationWhoamiDto })
-  whoami(@Ctx() ctx: RequestContext): IntegrationWhoamiDto {
+  getCurrentIntegration(@Ctx() ctx: RequestContext): IntegrationWhoamiDto {
     return { id: ctx.principal!.id, name: ctx.principal!.name ?? '', permissions: [...INTEGRATION_PERMISSIONS] };
   }
 }

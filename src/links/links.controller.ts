@@ -1,16 +1,16 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPreconditionFailedResponse, ApiResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIfMatch, ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Ctx, RequestContext } from '../access/request-context';
 import { IfMatchVersion } from '../common/concurrency/if-match';
 import { Page } from '../common/pagination/keyset';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
-import { ParseIdPipe } from '../common/validation';
 import { CreateLinkDto, GraphQueryDto, GraphResponseDto, LinkListQueryDto, LinkPageDto, LinkResponseDto, UpdateLinkDto } from './dto/link.dto';
 import { LinksService } from './links.service';
+import { IdParam } from '../common/validation';
 
 @ApiTags('links')
-@ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Validation failed, or the kind of link does not join these types (a selector employs no one)' })
+@ApiProblems({ status: 400, description: 'Validation failed, or the kind of link does not join these types (a selector employs no one)' })
 @Controller('links')
 export class LinksController {
   constructor(private readonly links: LinksService) {}
@@ -18,9 +18,9 @@ export class LinksController {
   @Post()
   @Authenticated({ permission: 'registry:write' })
   @ApiOperation({ summary: 'Link two registry entities', description: 'Typed, dated and sourced. Audited (`link.create`).' })
-  @ApiCreatedResponse({ type: LinkResponseDto })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'An end does not exist' })
-  create(@Ctx() ctx: RequestContext, @Body() dto: CreateLinkDto): Promise<LinkResponseDto> {
+  @ApiCreatedResponse({ type: LinkResponseDto, headers: ETAG_HEADER })
+  @ApiProblems({ status: 422, description: 'An end does not exist' })
+  createLink(@Ctx() ctx: RequestContext, @Body() dto: CreateLinkDto): Promise<LinkResponseDto> {
     return this.links.create(ctx, dto);
   }
 
@@ -28,28 +28,26 @@ export class LinksController {
   @Authenticated({ permission: 'registry:read' })
   @ApiOperation({ summary: 'List links, by entity (either end) and kind' })
   @ApiOkResponse({ type: LinkPageDto })
-  list(@Query() query: LinkListQueryDto): Promise<Page<LinkResponseDto>> {
+  listLinks(@Query() query: LinkListQueryDto): Promise<Page<LinkResponseDto>> {
     return this.links.list(query);
   }
 
   @Get(':id')
   @Authenticated({ permission: 'registry:read' })
   @ApiOperation({ summary: 'Get a link (ETag: its version)' })
-  @ApiOkResponse({ type: LinkResponseDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  get(@Param('id', ParseIdPipe) id: string): Promise<LinkResponseDto> {
+  @ApiOkResponse({ type: LinkResponseDto, headers: ETAG_HEADER })
+  @ApiProblems(404)
+  getLink(@IdParam() id: string): Promise<LinkResponseDto> {
     return this.links.get(id);
   }
 
   @Patch(':id')
   @Authenticated({ permission: 'registry:write' })
   @ApiOperation({ summary: "Change a link's period, confidence, source or description (needs If-Match)", description: 'Audited (`link.update`).' })
-  @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag from GET, W/"<version>"' })
-  @ApiOkResponse({ type: LinkResponseDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  @ApiPreconditionFailedResponse({ type: ProblemDetailsDto })
-  @ApiResponse({ status: 428, type: ProblemDetailsDto, description: 'If-Match is missing' })
-  update(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @IfMatchVersion() version: number, @Body() dto: UpdateLinkDto): Promise<LinkResponseDto> {
+  @ApiIfMatch()
+  @ApiOkResponse({ type: LinkResponseDto, headers: ETAG_HEADER })
+  @ApiProblems(404)
+  updateLink(@Ctx() ctx: RequestContext, @IdParam() id: string, @IfMatchVersion() version: number, @Body() dto: UpdateLinkDto): Promise<LinkResponseDto> {
     return this.links.update(ctx, id, version, dto);
   }
 }
@@ -67,9 +65,9 @@ export class GraphController {
       'One recursive query walks the links both ways from `root`, level by level, never visiting an entity twice (cycle-safe), up to `depth` (1–3) links away, at most 500 entities and 2,000 links; `truncated` says when a cap cut it short. `kinds` keeps only links of those kinds.',
   })
   @ApiOkResponse({ type: GraphResponseDto })
-  @ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'root is not <type>:<uuid>, depth is not 1–3, or kinds names an unknown kind' })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: 'The root does not exist' })
-  graph(@Query() query: GraphQueryDto): Promise<GraphResponseDto> {
+  @ApiProblems({ status: 400, description: 'root is not <type>:<uuid>, depth is not 1–3, or kinds names an unknown kind' })
+  @ApiProblems({ status: 404, description: 'The root does not exist' })
+  getGraph(@Query() query: GraphQueryDto): Promise<GraphResponseDto> {
     return this.links.graph(query);
   }
 }

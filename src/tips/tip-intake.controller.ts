@@ -1,22 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../access/authenticated.decorator';
+import { ApiProblems } from '../common/openapi/openapi-document';
 import { Ctx, NO_CLIENT_TRACE, RequestContext } from '../access/request-context';
 import { RequireIdempotencyKey } from '../common/idempotency/idempotency.interceptor';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
 import { SubmitTipDto, TipReceiptDto } from './dto/intake.dto';
+import { TIP_REFERENCE } from './tipster-vault';
 import { TipIntakeService } from './tip-intake.service';
 
 /** The intake body limit: a 20,000-character narrative, even written entirely in \u escapes, and the rest. */
@@ -44,18 +34,18 @@ export class TipIntakeController {
     name: 'Idempotency-Key',
     required: true,
     description: '1–255 visible ASCII characters, unique per submission',
-    schema: { type: 'string', example: 'form-2024-000123-1' },
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]{1,255}$', example: 'form-2024-000123-1' },
   })
   @ApiAcceptedResponse({ type: TipReceiptDto, description: 'Received (or a replay of the first answer, with `Idempotency-Replayed: true`)' })
-  @ApiBadRequestResponse({
-    type: ProblemDetailsDto,
-    description:
-      'No Idempotency-Key; validation (narrative 1–20,000 characters without NUL; tipster e-mail or phone that cannot exist; anonymous with identity; unknown fields)',
-  })
-  @ApiPayloadTooLargeResponse({ type: ProblemDetailsDto, description: `Body over ${INTAKE_BODY_LIMIT / 1024} KiB` })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'The first request with this Idempotency-Key is still running' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: 'The Idempotency-Key was used with another body' })
-  submit(@Ctx() ctx: RequestContext, @Body() dto: SubmitTipDto): Promise<TipReceiptDto> {
+  @ApiProblems(
+    {
+      status: 400,
+      description:
+        'No Idempotency-Key; validation (narrative 1–20,000 characters without NUL; tipster e-mail or phone that cannot exist; anonymous with identity; unknown fields)',
+    },
+    { status: 413, description: `Body over ${INTAKE_BODY_LIMIT / 1024} KiB` },
+  )
+  submitTip(@Ctx() ctx: RequestContext, @Body() dto: SubmitTipDto): Promise<TipReceiptDto> {
     return this.intake.submit(ctx, dto);
   }
 
@@ -63,9 +53,10 @@ export class TipIntakeController {
   @RouteConfig(NO_CLIENT_TRACE)
   @Authenticated({ permission: 'tip:read-own-status', principal: 'integration' })
   @ApiOperation({ summary: 'The status of a tip this integration submitted (any other: 404)' })
+  @ApiParam({ name: 'reference', description: 'The reference the submission answered', schema: { type: 'string', pattern: TIP_REFERENCE.source, maxLength: 12, example: 'TIP-7F3KX9QM' } })
   @ApiOkResponse({ type: TipReceiptDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: 'No such reference, or another integration submitted it' })
-  status(@Ctx() ctx: RequestContext, @Param('reference') reference: string): Promise<TipReceiptDto> {
+  @ApiProblems({ status: 404, description: 'No such reference, or another integration submitted it' })
+  getTipStatus(@Ctx() ctx: RequestContext, @Param('reference') reference: string): Promise<TipReceiptDto> {
     return this.intake.status(ctx, reference);
   }
 }

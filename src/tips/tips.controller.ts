@@ -1,22 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Ctx, RequestContext } from '../access/request-context';
-import { ApiIfMatch, ETAG_HEADER } from '../cases/cases.openapi';
+import { ApiIfMatch, ApiProblems, ETAG_HEADER } from '../common/openapi/openapi-document';
 import { IfMatchVersion } from '../common/concurrency/if-match';
 import { ValidationFailedError } from '../common/errors/domain.error';
 import { Page } from '../common/pagination/keyset';
-import { ProblemDetailsDto } from '../common/problem/problem-details';
-import { ParseIdPipe } from '../common/validation';
 import {
   CANDIDATE_TYPES,
   CandidateDto,
@@ -30,6 +24,7 @@ import {
 } from './dto/tip.dto';
 import type { CandidateEntityType } from './tip-candidate.entity';
 import { TipsService } from './tips.service';
+import { IdParam } from '../common/validation';
 
 const NOT_FOUND =
   'No such tip, or the caller may not see it: a tip linked to a case is visible to its members and supervisors only; an unlinked one to staff who triage (the attempt is audited as denied)';
@@ -39,7 +34,7 @@ const candidateType = new ParseEnumPipe(Object.fromEntries(CANDIDATE_TYPES.map((
 });
 
 @ApiTags('tips')
-@ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Validation failed (unknown fields and parameters are refused), or a cursor from another list' })
+@ApiProblems({ status: 400, description: 'Validation failed (unknown fields and parameters are refused), or a cursor from another list' })
 @Controller('tips')
 export class TipsController {
   constructor(private readonly tips: TipsService) {}
@@ -53,7 +48,7 @@ export class TipsController {
       'appear only to its members and supervisors (filtered in SQL). The tipster appears as a pseudonym only. Audited (`tip.list`).',
   })
   @ApiOkResponse({ type: TipPageDto })
-  queue(@Ctx() ctx: RequestContext, @Query() query: TipQueueQueryDto): Promise<Page<TipSummaryDto>> {
+  listTips(@Ctx() ctx: RequestContext, @Query() query: TipQueueQueryDto): Promise<Page<TipSummaryDto>> {
     return this.tips.queue(ctx, query);
   }
 
@@ -61,8 +56,8 @@ export class TipsController {
   @Authenticated({ permission: 'tip:read' })
   @ApiOperation({ summary: 'A tip with its match candidates and duplicates (ETag: its version). Audited (`tip.read`).' })
   @ApiOkResponse({ type: TipDetailDto, headers: ETAG_HEADER })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: NOT_FOUND })
-  get(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string): Promise<TipDetailDto> {
+  @ApiProblems({ status: 404, description: NOT_FOUND })
+  getTip(@Ctx() ctx: RequestContext, @IdParam() id: string): Promise<TipDetailDto> {
     return this.tips.get(ctx, id);
   }
 
@@ -77,12 +72,12 @@ export class TipsController {
   })
   @ApiOkResponse({ type: TipDetailDto, headers: ETAG_HEADER })
   @ApiIfMatch()
-  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: NOT_FOUND })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'A status move that is not allowed (`invalid-status-transition`, with `allowed`)' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDetailsDto, description: '`duplicate-needs-original`, `assignee-not-eligible`, `case-not-found`' })
-  update(
+  @ApiProblems({ status: 404, description: NOT_FOUND })
+  @ApiProblems({ status: 409, description: 'A status move that is not allowed (`invalid-status-transition`, with `allowed`)' })
+  @ApiProblems({ status: 422, description: '`duplicate-needs-original`, `assignee-not-eligible`, `case-not-found`' })
+  updateTip(
     @Ctx() ctx: RequestContext,
-    @Param('id', ParseIdPipe) id: string,
+    @IdParam() id: string,
     @IfMatchVersion() version: number,
     @Body() dto: UpdateTipDto,
   ): Promise<TipDetailDto> {
@@ -97,8 +92,8 @@ export class TipsController {
       'The reason (3–500 characters) is recorded with the reveal in the audit trail before the identity is returned. Everyone else sees only the pseudonym.',
   })
   @ApiOkResponse({ type: TipsterIdentityDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: NOT_FOUND })
-  revealTipster(@Ctx() ctx: RequestContext, @Param('id', ParseIdPipe) id: string, @Query() query: RevealQueryDto): Promise<TipsterIdentityDto> {
+  @ApiProblems({ status: 404, description: NOT_FOUND })
+  revealTipster(@Ctx() ctx: RequestContext, @IdParam() id: string, @Query() query: RevealQueryDto): Promise<TipsterIdentityDto> {
     return this.tips.revealTipster(ctx, id, query.reason);
   }
 
@@ -108,12 +103,12 @@ export class TipsController {
   @ApiOperation({ summary: 'Confirm a match candidate: the tip is linked to that entity' })
   @ApiParam({ name: 'entityType', enum: CANDIDATE_TYPES })
   @ApiOkResponse({ type: CandidateDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: `${NOT_FOUND}; or no such candidate` })
-  confirm(
+  @ApiProblems({ status: 404, description: `${NOT_FOUND}; or no such candidate` })
+  confirmTipCandidate(
     @Ctx() ctx: RequestContext,
-    @Param('id', ParseIdPipe) id: string,
+    @IdParam() id: string,
     @Param('entityType', candidateType) entityType: CandidateEntityType,
-    @Param('entityId', ParseIdPipe) entityId: string,
+    @IdParam('entityId') entityId: string,
   ): Promise<CandidateDto> {
     return this.tips.decide(ctx, id, entityType, entityId, 'confirmed');
   }
@@ -124,12 +119,12 @@ export class TipsController {
   @ApiOperation({ summary: 'Reject a match candidate: it is never suggested again for this tip' })
   @ApiParam({ name: 'entityType', enum: CANDIDATE_TYPES })
   @ApiOkResponse({ type: CandidateDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: `${NOT_FOUND}; or no such candidate` })
-  reject(
+  @ApiProblems({ status: 404, description: `${NOT_FOUND}; or no such candidate` })
+  rejectTipCandidate(
     @Ctx() ctx: RequestContext,
-    @Param('id', ParseIdPipe) id: string,
+    @IdParam() id: string,
     @Param('entityType', candidateType) entityType: CandidateEntityType,
-    @Param('entityId', ParseIdPipe) entityId: string,
+    @IdParam('entityId') entityId: string,
   ): Promise<CandidateDto> {
     return this.tips.decide(ctx, id, entityType, entityId, 'rejected');
   }

@@ -16,15 +16,17 @@ export interface MainProcess {
 
 /**
  * Runs src/main.ts as the service runs (its own process, environment and exit code), through ts-node with
- * swc. Only the variables given here reach it, so the test runner's DATABASE_URL and secrets do not.
+ * swc (CommonJS, `./x.js` imports resolved to `./x.ts` as tsc does). Only the variables given here reach it, so the test runner's DATABASE_URL and secrets do not.
  */
 export function runMain(env: Record<string, string>): MainProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, ['-r', join(__dirname, 'resolve-ts-for-js.js'), '-r', 'ts-node/register', join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       TS_NODE_SWC: 'true',
       TS_NODE_TRANSPILE_ONLY: 'true',
+      // CommonJS all through, so the dynamic imports of src/metadata.ts become require() (resolve-ts-for-js.js).
+      TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: 'commonjs', moduleResolution: 'bundler' }),
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: '0',

@@ -8,12 +8,14 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.setup';
+import { buildOpenApiDocument, createApp } from '../../src/app.setup';
 import { createRootLogger } from '../../src/common/logging/logger';
 import { AppConfig } from '../../src/config/app-config';
 import { loadEnvironment } from '../../src/config/environment';
 import { loadSecrets } from '../../src/config/secrets';
 import { createTestDatabase } from './test-database';
+import { OPENAPI_VALIDATION_ENV, writeAppRecord } from './openapi-coverage';
+import { OpenApiDocument, recordResponses, ResponseLog } from './openapi-validator';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -24,6 +26,8 @@ export interface TestApp {
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
   rawLogs: () => string;
+  /** Every response checked against the OpenAPI document the app serves (close() fails on a violation). */
+  contract: ResponseLog;
   close: () => Promise<void>;
 }
 
@@ -76,10 +80,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   });
   let app: NestFastifyApplication | undefined;
+  const contract = new ResponseLog();
+  let document: OpenApiDocument | undefined;
   try {
     app = await createApp(config, { logger: createRootLogger(env.LOG_LEVEL, sink), wrapModule: options.wrapModule });
+    recordResponses(app.getHttpAdapter().getInstance(), contract);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
+    document = buildOpenApiDocument(app) as unknown as OpenApiDocument;
+    contract.holdTo(document);
   } catch (e) {
     // Refused to start (a bad setting, secrets that differ from the database's): release what did start —
     // its pool, sealer and timers — or jest would never exit. Closing a half-initialised app runs its hooks.
@@ -95,11 +104,18 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     databaseUrl: db.url,
     logs,
     rawLogs: () => chunks.join(''),
+    contract,
     close: async () => {
       await app.close();
       await db.drop();
       // Every test file's log, whatever it exercised, is held to this: no password hash, ever.
       if (chunks.some((c) => c.includes('$argon2'))) throw new Error('The log holds an argon2 password hash (see rawLogs())');
+      // And every response it got, to the OpenAPI document.
+      writeAppRecord({ file: expect.getState().testPath ?? '', seen: Object.fromEntries([...contract.seen].map(([op, s]) => [op, [...s]])), violations: contract.violations }, document);
+      if (contract.violations.length > 0 && process.env[OPENAPI_VALIDATION_ENV] !== 'report') {
+        const shown = contract.violations.slice(0, 30).map((v) => `  ${v.operation} → ${v.status} (${v.url}): ${v.problem}`);
+        throw new Error(`${contract.violations.length} response(s) the OpenAPI document does not allow:\n${shown.join('\n')}`);
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { UUID, TIMESTAMP, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, ValidateIf, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
@@ -36,7 +37,7 @@ export class CreateCaseDto {
   @IsIn(SENSITIVITIES)
   sensitivity!: CaseSensitivity;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The lead investigator (an active investigator or supervisor). Default: the creator. The creator is always a member.' })
+  @ApiPropertyOptional({ ...UUID, description: 'The lead investigator (an active investigator or supervisor). Default: the creator. The creator is always a member.' })
   @IsOptionalNotNull()
   @IsUUID()
   leadInvestigatorId?: string;
@@ -63,7 +64,7 @@ export class UpdateCaseDto {
   @IsIn(SENSITIVITIES)
   sensitivity?: CaseSensitivity;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Hand the lead to this user (added as a member if needed); the current lead stays as a `member`. Lead or supervisors only.' })
+  @ApiPropertyOptional({ ...UUID, description: 'Hand the lead to this user (added as a member if needed); the current lead stays as a `member`. Lead or supervisors only.' })
   @IsOptionalNotNull()
   @IsUUID()
   leadInvestigatorId?: string;
@@ -100,7 +101,7 @@ export class CaseListQueryDto extends PageQueryDto {
   @IsIn(SENSITIVITIES)
   sensitivity?: CaseSensitivity;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Cases this user is a member of (supervisors only: 403 for others)' })
+  @ApiPropertyOptional({ ...UUID, description: 'Cases this user is a member of (supervisors only: 403 for others)' })
   @IsOptional()
   @IsUUID()
   memberId?: string;
@@ -127,21 +128,21 @@ export class MyCasesQueryDto extends PageQueryDto {
 }
 
 export class CaseResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'CF-2024-0001', pattern: '^CF-\\d{4}-\\d{4,}$' }) caseNumber!: string;
-  @ApiProperty({ example: 'Yanbian Silverstar / Volasys Silverstar IT workers' }) title!: string;
-  @ApiProperty({ example: 'DPRK IT workers under false identities' }) summary!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ example: 'CF-2024-0001', pattern: '^CF-\\d{4}-\\d{4,}$', maxLength: 20 }) caseNumber!: string;
+  @ApiProperty({ maxLength: 200, example: 'Yanbian Silverstar / Volasys Silverstar IT workers' }) title!: string;
+  @ApiProperty({ maxLength: 10_000, example: 'DPRK IT workers under false identities' }) summary!: string;
   @ApiProperty({ enum: CASE_STATUSES }) status!: CaseStatus;
   @ApiProperty({ enum: SENSITIVITIES }) sensitivity!: CaseSensitivity;
-  @ApiProperty({ format: 'uuid' }) leadInvestigatorId!: string;
+  @ApiProperty(UUID) leadInvestigatorId!: string;
   @ApiProperty({ description: 'Under legal hold: nothing of the case may be destroyed' }) legalHold!: boolean;
-  @ApiProperty({ format: 'uuid' }) createdBy!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-  @ApiProperty({ format: 'date-time', description: 'The last change of the case or of anything under it' }) lastActivityAt!: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt!: string | null;
-  @ApiProperty({ example: 1, description: 'Send it back as If-Match: W/"<version>" to change the case' }) version!: number;
-  @ApiProperty({ enum: MEMBER_ROLES, nullable: true, type: String, description: "The caller's role in the case (null: a supervisor who is not a member)" }) myRole!: CaseMemberRole | null;
+  @ApiProperty(UUID) createdBy!: string;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty(TIMESTAMP) updatedAt!: string;
+  @ApiProperty({ ...TIMESTAMP, description: 'The last change of the case or of anything under it' }) lastActivityAt!: string;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) closedAt!: string | null;
+  @ApiProperty({ ...VERSION, description: 'Send it back as If-Match: W/"<version>" to change the case' }) version!: number;
+  @ApiProperty({ enum: MEMBER_ROLES, nullable: true, description: "The caller's role in the case (null: a supervisor who is not a member)" }) myRole!: CaseMemberRole | null;
 }
 
 export const CasePageDto = PageOf(CaseResponseDto);

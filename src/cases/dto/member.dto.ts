@@ -1,3 +1,4 @@
+import { UUID, TIMESTAMP, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
@@ -7,7 +8,7 @@ import type { MemberRecord } from '../cases.repository';
 import { MEMBER_ROLES } from './case.dto';
 
 export class AddMemberDto {
-  @ApiProperty({ format: 'uuid', description: 'An active user with the investigator, analyst or supervisor role' })
+  @ApiProperty({ ...UUID, description: 'An active user with the investigator, analyst or supervisor role' })
   @IsUUID()
   userId!: string;
 
@@ -25,11 +26,11 @@ export class UpdateMemberDto {
 export class MemberListQueryDto extends PageQueryDto {}
 
 export class MemberResponseDto {
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
-  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty(UUID) caseId!: string;
+  @ApiProperty(UUID) userId!: string;
   @ApiProperty({ enum: MEMBER_ROLES }) role!: CaseMemberRole;
-  @ApiProperty({ format: 'date-time' }) addedAt!: string;
-  @ApiProperty({ example: 1, description: 'Send it back as If-Match to change or remove the membership' }) version!: number;
+  @ApiProperty(TIMESTAMP) addedAt!: string;
+  @ApiProperty({ ...VERSION, description: 'Send it back as If-Match to change or remove the membership' }) version!: number;
 }
 
 export const MemberPageDto = PageOf(MemberResponseDto);

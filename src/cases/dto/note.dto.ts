@@ -1,3 +1,4 @@
+import { UUID, TIMESTAMP, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
@@ -17,13 +18,13 @@ export class NoteBodyDto {
 export class NoteListQueryDto extends PageQueryDto {}
 
 export class NoteResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
-  @ApiProperty({ format: 'uuid' }) authorId!: string;
-  @ApiProperty() body!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Last edit (earlier texts are in the audit trail)' }) editedAt!: string | null;
-  @ApiProperty({ example: 1 }) version!: number;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) caseId!: string;
+  @ApiProperty(UUID) authorId!: string;
+  @ApiProperty({ maxLength: 20_000 }) body!: string;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty({ ...TIMESTAMP, nullable: true, description: 'Last edit (earlier texts are in the audit trail)' }) editedAt!: string | null;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export const NotePageDto = PageOf(NoteResponseDto);

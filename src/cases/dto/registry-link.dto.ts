@@ -1,3 +1,4 @@
+import { UUID, TIMESTAMP, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
@@ -5,7 +6,7 @@ import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import type { LinkedCaseRecord, RegistryLinkRecord } from '../case-registry.repository';
 
 export class LinkSubjectDto {
-  @ApiProperty({ format: 'uuid', description: 'A subject of the registry' })
+  @ApiProperty({ ...UUID, description: 'A subject of the registry' })
   @IsUUID()
   subjectId!: string;
 
@@ -17,7 +18,7 @@ export class LinkSubjectDto {
 }
 
 export class LinkOrganizationDto {
-  @ApiProperty({ format: 'uuid', description: 'An organization of the registry' })
+  @ApiProperty({ ...UUID, description: 'An organization of the registry' })
   @IsUUID()
   organizationId!: string;
 
@@ -31,14 +32,14 @@ export class LinkOrganizationDto {
 export class RegistryLinkListQueryDto extends PageQueryDto {}
 
 export class RegistryLinkResponseDto {
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty(UUID) caseId!: string;
   @ApiProperty({ enum: ['subject', 'organization'] }) type!: 'subject' | 'organization';
-  @ApiProperty({ format: 'uuid', description: 'The subject or organization' }) entityId!: string;
-  @ApiProperty({ example: 'Unnamed defendant 3', description: "The entity's name in the registry" }) label!: string;
+  @ApiProperty({ ...UUID, description: 'The subject or organization' }) entityId!: string;
+  @ApiProperty({ maxLength: 300, example: 'Unnamed defendant 3', description: "The entity's name in the registry" }) label!: string;
   @ApiProperty({ type: String, nullable: true, maxLength: 500 }) reason!: string | null;
-  @ApiProperty({ format: 'uuid' }) addedBy!: string;
-  @ApiProperty({ format: 'date-time' }) addedAt!: string;
-  @ApiProperty({ example: 1, description: 'Send it back as If-Match to unlink' }) version!: number;
+  @ApiProperty(UUID) addedBy!: string;
+  @ApiProperty(TIMESTAMP) addedAt!: string;
+  @ApiProperty({ ...VERSION, description: 'Send it back as If-Match to unlink' }) version!: number;
 }
 
 export const RegistryLinkPageDto = PageOf(RegistryLinkResponseDto);
@@ -48,11 +49,11 @@ export function toRegistryLinkResponse(type: 'subject' | 'organization', link: R
 }
 
 export class LinkedCaseResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'CF-2024-0001' }) caseNumber!: string;
-  @ApiProperty() title!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ example: 'CF-2024-0001', pattern: '^CF-\\d{4}-\\d{4,}$', maxLength: 20 }) caseNumber!: string;
+  @ApiProperty({ maxLength: 200 }) title!: string;
   @ApiProperty({ enum: ['open', 'active', 'closed'] }) status!: string;
-  @ApiProperty({ format: 'date-time', description: 'When the entity was linked to the case' }) linkedAt!: string;
+  @ApiProperty({ ...TIMESTAMP, description: 'When the entity was linked to the case' }) linkedAt!: string;
 }
 
 export const LinkedCasePageDto = PageOf(LinkedCaseResponseDto);

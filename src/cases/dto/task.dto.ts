@@ -1,3 +1,4 @@
+import { UUID, TIMESTAMP, DATE, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
@@ -43,12 +44,12 @@ export class CreateTaskDto {
   @Matches(TEXT, { message: 'description must not contain control characters' })
   description?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'A member of the case (422 otherwise)' })
+  @ApiPropertyOptional({ ...UUID, nullable: true, description: 'A member of the case (422 otherwise)' })
   @IsOptional()
   @IsUUID()
   assigneeId?: string | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String, example: '2025-03-31', description: 'A calendar date; overdue from the next day (UTC)' })
+  @ApiPropertyOptional({ ...DATE, nullable: true, example: '2025-03-31', description: 'A calendar date; overdue from the next day (UTC)' })
   @IsOptional()
   @IsCalendarDate()
   dueDate?: string | null;
@@ -70,12 +71,12 @@ export class UpdateTaskDto {
   @Matches(TEXT, { message: 'description must not contain control characters' })
   description?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'A member of the case, or null to unassign' })
+  @ApiPropertyOptional({ ...UUID, nullable: true, description: 'A member of the case, or null to unassign' })
   @IsOptional()
   @IsUUID()
   assigneeId?: string | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String, example: '2025-03-31', description: 'A calendar date, or null to clear it' })
+  @ApiPropertyOptional({ ...DATE, nullable: true, example: '2025-03-31', description: 'A calendar date, or null to clear it' })
   @IsOptional()
   @IsCalendarDate()
   dueDate?: string | null;
@@ -92,7 +93,7 @@ export class TaskListQueryDto extends PageQueryDto {
   @IsIn(TASK_STATUSES)
   status?: TaskStatus;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional(UUID)
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
@@ -107,22 +108,22 @@ export class TaskListQueryDto extends PageQueryDto {
 export class MyTaskQueryDto extends PageQueryDto {}
 
 export class TaskResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
-  @ApiProperty() title!: string;
-  @ApiProperty() description!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId!: string | null;
-  @ApiProperty({ format: 'date', nullable: true, type: String, example: '2025-03-31' }) dueDate!: string | null;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) caseId!: string;
+  @ApiProperty({ maxLength: 200 }) title!: string;
+  @ApiProperty({ maxLength: 5000 }) description!: string;
+  @ApiProperty({ ...UUID, nullable: true }) assigneeId!: string | null;
+  @ApiProperty({ ...DATE, nullable: true, example: '2025-03-31' }) dueDate!: string | null;
   @ApiProperty({ enum: TASK_STATUSES }) status!: TaskStatus;
   @ApiProperty({ description: 'Open and past its due date (UTC)' }) overdue!: boolean;
-  @ApiProperty({ format: 'uuid' }) createdBy!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-  @ApiProperty({ example: 1 }) version!: number;
+  @ApiProperty(UUID) createdBy!: string;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty(TIMESTAMP) updatedAt!: string;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export class MyTaskResponseDto extends TaskResponseDto {
-  @ApiProperty({ example: 'CF-2024-0001' }) caseNumber!: string;
+  @ApiProperty({ example: 'CF-2024-0001', pattern: '^CF-\\d{4}-\\d{4,}$', maxLength: 20 }) caseNumber!: string;
 }
 
 export const TaskPageDto = PageOf(TaskResponseDto);

@@ -1,6 +1,5 @@
 import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
-import { ApiServiceUnavailableResponse } from '@nestjs/swagger';
-import { ProblemDetailsDto } from '../problem/problem-details';
+import { ApiProblems } from '../openapi/openapi-document';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
@@ -16,11 +15,10 @@ export const EXPENSIVE = 'casefile:expensive';
 export const Expensive = (group: string): MethodDecorator =>
   applyDecorators(
     SetMetadata(EXPENSIVE, group),
-    ApiServiceUnavailableResponse({
-      description: 'Too many expensive requests are running (EXPENSIVE_CONCURRENCY_TOTAL); a caller with its own already running gets 429 (EXPENSIVE_CONCURRENCY_PER_PRINCIPAL). Both carry Retry-After.',
-      type: ProblemDetailsDto,
-      headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
-    }),
+    ApiProblems(
+      { status: 429, description: 'The caller already runs EXPENSIVE_CONCURRENCY_PER_PRINCIPAL expensive requests: wait the Retry-After seconds' },
+      { status: 503, description: 'EXPENSIVE_CONCURRENCY_TOTAL expensive requests are running in all replicas: wait the Retry-After seconds' },
+    ),
   );
 
 @Injectable()

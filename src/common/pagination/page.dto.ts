@@ -16,7 +16,7 @@ export function PageOf<T>(item: Type<T>): Type<Page<T>> {
     @ApiProperty({ type: [item], maxItems: MAX_PAGE_SIZE })
     data!: T[];
 
-    @ApiProperty({ type: String, nullable: true, maxLength: 512, description: 'Pass as `cursor` for the next page; null on the last page' })
+    @ApiProperty({ type: String, nullable: true, maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'Pass as `cursor` for the next page; null on the last page' })
     nextCursor!: string | null;
   }
   Object.defineProperty(PageDto, 'name', { value: `${item.name.replace(/(Response)?Dto$/, '')}PageDto` });

@@ -1,3 +1,4 @@
+import { integer, SHA256_HEX, TIMESTAMP, UUID } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
@@ -12,7 +13,7 @@ export class CreateCustodyEventDto {
   @IsIn(RECORDABLE_EVENTS)
   event!: RecordableEvent;
 
-  @ApiProperty({ format: 'date-time', example: '2024-12-13T09:00:00Z', description: 'When it happened: not before the previous event, not in the future' })
+  @ApiProperty({ ...TIMESTAMP, example: '2024-12-13T09:00:00Z', description: 'When it happened: not before the previous event, not in the future' })
   @IsISO8601({ strict: true, strictSeparator: true })
   @MaxLength(40)
   occurredAt!: string;
@@ -31,7 +32,7 @@ export class CreateCustodyEventDto {
   @Matches(TEXT, { message: 'purpose must not contain control characters' })
   purpose!: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: '`transferred` only (required there): the member of the case who receives it and becomes its custodian' })
+  @ApiPropertyOptional({ ...UUID, description: '`transferred` only (required there): the member of the case who receives it and becomes its custodian' })
   @ValidateIf((o: CreateCustodyEventDto) => o.event === 'transferred' || o.toUserId !== undefined)
   @IsUUID('all')
   toUserId?: string;
@@ -47,20 +48,30 @@ export class CreateCustodyEventDto {
 
 export class CustodyListQueryDto extends PageQueryDto {}
 
+/** What an integrity check found (the `result` of a `verified` custody event). */
+export class VerificationResultDto {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty(SHA256_HEX) sha256!: string;
+  @ApiProperty({ ...integer(0, Number.MAX_SAFE_INTEGER), description: 'Bytes' }) size!: number;
+  @ApiProperty({ type: String, nullable: true, maxLength: 1000, description: 'What was wrong (null when ok)' }) problem!: string | null;
+  @ApiProperty({ ...integer(0, Number.MAX_SAFE_INTEGER), nullable: true, description: 'Where in the file the damage was found' }) offset!: number | null;
+  @ApiProperty({ enum: ['request', 'sweep', 'download'], description: 'A caller (POST /evidence/{id}/verify), the scheduled sweep, or damage met while serving a download' }) trigger!: string;
+}
+
 export class CustodyEventResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) evidenceId!: string;
-  @ApiProperty({ example: 2, description: 'Its place in the chain (1 is `collected`); the item version after it' }) seq!: number;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) evidenceId!: string;
+  @ApiProperty({ ...integer(1, 2_147_483_647), example: 2, description: 'Its place in the chain (1 is `collected`); the item version after it' }) seq!: number;
   @ApiProperty({ enum: CUSTODY_EVENTS }) event!: CustodyEventType;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who recorded it (null: the integrity sweep)' }) actorId!: string | null;
-  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
-  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiProperty() location!: string;
-  @ApiProperty() purpose!: string;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) fromCustodianId!: string | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) toCustodianId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) sealNumber!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: '`verified`: `{ok, sha256, size, problem}`' }) result!: Record<string, unknown> | null;
+  @ApiProperty({ ...UUID, nullable: true, description: 'Who recorded it (null: the integrity sweep)' }) actorId!: string | null;
+  @ApiProperty(TIMESTAMP) occurredAt!: string;
+  @ApiProperty(TIMESTAMP) recordedAt!: string;
+  @ApiProperty({ maxLength: 500 }) location!: string;
+  @ApiProperty({ maxLength: 2000 }) purpose!: string;
+  @ApiProperty({ ...UUID, nullable: true }) fromCustodianId!: string | null;
+  @ApiProperty({ ...UUID, nullable: true }) toCustodianId!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 100 }) sealNumber!: string | null;
+  @ApiProperty({ type: VerificationResultDto, nullable: true, description: 'The outcome of a `verified` event (null for the others)' }) result!: Record<string, unknown> | null;
 }
 
 export const CustodyEventPageDto = PageOf(CustodyEventResponseDto);
@@ -84,11 +95,11 @@ export function toCustodyEventResponse(c: CustodyEventRecord): CustodyEventRespo
 }
 
 export class VerifyResultDto {
-  @ApiProperty({ format: 'uuid' }) evidenceId!: string;
+  @ApiProperty(UUID) evidenceId!: string;
   @ApiProperty({ description: 'The stored file decrypted, authenticated and hashed to its recorded SHA-256' }) ok!: boolean;
-  @ApiProperty({ description: 'The SHA-256 recorded at upload (hex)' }) sha256!: string;
-  @ApiProperty() size!: number;
-  @ApiProperty({ type: String, nullable: true, description: 'What was wrong (null when ok)' }) problem!: string | null;
+  @ApiProperty({ ...SHA256_HEX, description: 'The SHA-256 recorded at upload (hex)' }) sha256!: string;
+  @ApiProperty({ ...integer(0, Number.MAX_SAFE_INTEGER), description: 'Bytes' }) size!: number;
+  @ApiProperty({ type: String, nullable: true, maxLength: 1000, description: 'What was wrong (null when ok)' }) problem!: string | null;
   @ApiProperty({ type: CustodyEventResponseDto, description: 'The `verified` event appended to the chain' }) event!: CustodyEventResponseDto;
 }
 
@@ -97,9 +108,9 @@ export class ManifestItemDto extends EvidenceResponseDto {
 }
 
 export class ManifestDto {
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
-  @ApiProperty({ example: 'CF-2024-0001' }) caseNumber!: string;
-  @ApiProperty({ format: 'date-time' }) generatedAt!: string;
+  @ApiProperty(UUID) caseId!: string;
+  @ApiProperty({ example: 'CF-2024-0001', pattern: '^CF-\\d{4}-\\d{4,}$', maxLength: 20 }) caseNumber!: string;
+  @ApiProperty(TIMESTAMP) generatedAt!: string;
   @ApiProperty({ type: [ManifestItemDto] }) items!: ManifestItemDto[];
 }
 

@@ -1,3 +1,4 @@
+import { integer, SHA256_HEX, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
@@ -22,7 +23,7 @@ export class CreateEvidenceDto {
   @Matches(TEXT, { message: 'description must not contain control characters' })
   description!: string;
 
-  @ApiProperty({ format: 'date-time', example: '2024-12-12T15:30:00Z', description: 'When it was seized or received (not in the future)' })
+  @ApiProperty({ ...TIMESTAMP, example: '2024-12-12T15:30:00Z', description: 'When it was seized or received (not in the future)' })
   @IsISO8601({ strict: true, strictSeparator: true })
   @MaxLength(40)
   collectedAt!: string;
@@ -42,7 +43,8 @@ export class CreateEvidenceDto {
   collectedFrom?: string;
 
   @ApiPropertyOptional({
-    pattern: '^[0-9a-f]{64}$',
+    pattern: '^[0-9a-fA-F]{64}$',
+    maxLength: 64,
     description: "Uploads only: the file's SHA-256 as you computed it (hex). A different digest is a 422 and nothing is kept. Or send `Repr-Digest: sha-256=:…:`.",
   })
   @IsOptional()
@@ -57,39 +59,39 @@ export class EvidenceListQueryDto extends PageQueryDto {
   @IsIn(EVIDENCE_KINDS)
   kind?: EvidenceKind;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Items held by this custodian' })
+  @ApiPropertyOptional({ ...UUID, description: 'Items held by this custodian' })
   @IsOptional()
   @IsUUID('all')
   custodianId?: string;
 }
 
 export class EvidenceFileDto {
-  @ApiProperty({ type: String, nullable: true, description: "The client's file name, as metadata only (never a path on the server)", example: 'source-dump.zip' }) fileName!: string | null;
-  @ApiProperty({ description: 'Bytes', example: 1048576 }) size!: number;
-  @ApiProperty({ description: 'SHA-256 of the content (hex)', example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }) sha256!: string;
-  @ApiProperty({ description: 'Served as: the type sniffed from the bytes when recognised, else the declared one, else application/octet-stream', example: 'application/zip' }) contentType!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'As the client declared it' }) declaredContentType!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'As sniffed from the first bytes (null when not recognised)' }) detectedContentType!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 255, description: "The client's file name, as metadata only (never a path on the server)", example: 'source-dump.zip' }) fileName!: string | null;
+  @ApiProperty({ ...integer(0, Number.MAX_SAFE_INTEGER), description: 'Bytes', example: 1048576 }) size!: number;
+  @ApiProperty({ ...SHA256_HEX, description: 'SHA-256 of the content (hex)', example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }) sha256!: string;
+  @ApiProperty({ maxLength: 255, pattern: '^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$', description: 'Served as: the type sniffed from the bytes when recognised, else the declared one, else application/octet-stream', example: 'application/zip' }) contentType!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 255, pattern: '^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$', description: 'As the client declared it' }) declaredContentType!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 255, pattern: '^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$', description: 'As sniffed from the first bytes (null when not recognised)' }) detectedContentType!: string | null;
   @ApiProperty({ enum: ['ok', 'failed'], description: '`failed` once a check found the stored file damaged: it is no longer served' }) integrity!: IntegrityStatus;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastVerifiedAt!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) lastVerifiedAt!: string | null;
 }
 
 export class EvidenceResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
-  @ApiProperty({ example: 'CF-2024-0001-E0007' }) evidenceNumber!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) caseId!: string;
+  @ApiProperty({ pattern: '^CF-\\d{4}-\\d{4,}-E\\d{4,}$', maxLength: 40, example: 'CF-2024-0001-E0007' }) evidenceNumber!: string;
   @ApiProperty({ enum: EVIDENCE_KINDS }) kind!: EvidenceKind;
-  @ApiProperty() description!: string;
-  @ApiProperty({ format: 'date-time' }) collectedAt!: string;
-  @ApiProperty() collectedBy!: string;
-  @ApiProperty() collectedFrom!: string;
-  @ApiProperty({ format: 'uuid', description: 'Who holds it now' }) custodianId!: string;
+  @ApiProperty({ maxLength: 5000 }) description!: string;
+  @ApiProperty(TIMESTAMP) collectedAt!: string;
+  @ApiProperty({ maxLength: 200 }) collectedBy!: string;
+  @ApiProperty({ maxLength: 500, description: 'Where it came from (empty when not given)' }) collectedFrom!: string;
+  @ApiProperty({ ...UUID, description: 'Who holds it now' }) custodianId!: string;
   @ApiProperty({ enum: CUSTODY_STATES }) custodyState!: CustodyState;
-  @ApiProperty({ type: String, nullable: true, description: 'The seal on it, while sealed' }) sealNumber!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 100, description: 'The seal on it, while sealed' }) sealNumber!: string | null;
   @ApiProperty({ type: EvidenceFileDto, nullable: true, description: 'null for a physical item' }) file!: EvidenceFileDto | null;
-  @ApiProperty({ format: 'uuid' }) createdBy!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ example: 1, description: 'Moves with every custody event (the seq of the last one)' }) version!: number;
+  @ApiProperty(UUID) createdBy!: string;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty({ ...VERSION, description: 'Moves with every custody event (the seq of the last one)' }) version!: number;
 }
 
 export const EvidencePageDto = PageOf(EvidenceResponseDto);

@@ -1,11 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
+import { INTEGRATION_PERMISSIONS } from '../../access/permissions';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import type { IntegrationRecord } from '../integrations.repository';
 
 export class CreateIntegrationDto {
-  @ApiProperty({ example: 'Rewards for Justice web form' })
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Rewards for Justice web form' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -15,19 +17,19 @@ export class CreateIntegrationDto {
 export class IntegrationListQueryDto extends PageQueryDto {}
 
 export class IntegrationResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'Rewards for Justice web form' }) name!: string;
-  @ApiProperty({ example: 'cfk_7QK2M4XPLD', description: 'The public start of the key, to recognise it' }) keyPrefix!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ maxLength: 200, example: 'Rewards for Justice web form' }) name!: string;
+  @ApiProperty({ pattern: '^cfk_[A-Z2-9]{10}$', maxLength: 14, example: 'cfk_7QK2M4XPLD', description: 'The public start of the key, to recognise it' }) keyPrefix!: string;
   @ApiProperty({ enum: ['active', 'revoked'] }) status!: 'active' | 'revoked';
-  @ApiProperty() createdAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) rotatedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) revokedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) lastUsedAt!: string | null;
-  @ApiProperty() version!: number;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) rotatedAt!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) lastUsedAt!: string | null;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export class IntegrationWithKeyResponseDto extends IntegrationResponseDto {
-  @ApiProperty({ example: 'cfk_7QK2M4XPLD_Qm9v…', description: 'Shown once: store it now. Send it as X-API-Key.' }) apiKey!: string;
+  @ApiProperty({ pattern: '^cfk_[A-Z2-9]{10}_[A-Za-z0-9_-]{43}$', maxLength: 58, example: 'cfk_7QK2M4XPLD_ZXhhbXBsZS1rZXktbm90LXJlYWwtMDEyMzQ1Njc4OWF', description: 'Shown once: store it now. Send it as X-API-Key.' }) apiKey!: string;
 }
 
 export const IntegrationPageDto = PageOf(IntegrationResponseDto);
@@ -47,7 +49,7 @@ export function toIntegrationResponse(i: IntegrationRecord): IntegrationResponse
 }
 
 export class IntegrationWhoamiDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ example: ['tip:submit', 'tip:read-own-status'] }) permissions!: string[];
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ maxLength: 200 }) name!: string;
+  @ApiProperty({ enum: INTEGRATION_PERMISSIONS, isArray: true, maxItems: INTEGRATION_PERMISSIONS.length, example: ['tip:submit', 'tip:read-own-status'] }) permissions!: string[];
 }

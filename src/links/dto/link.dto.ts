@@ -1,3 +1,4 @@
+import { DATE, integer, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
@@ -12,7 +13,7 @@ export class EntityRefDto {
   @IsIn(ENTITY_TYPES)
   type!: EntityType;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   @IsUUID('all')
   id!: string;
 }
@@ -35,12 +36,12 @@ export class CreateLinkDto {
   @Type(() => EntityRefDto)
   to!: EntityRefDto;
 
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date', example: '2017-04-01' })
+  @ApiPropertyOptional({ ...DATE, nullable: true, example: '2017-04-01' })
   @IsOptional()
   @IsCalendarDate()
   validFrom?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date', example: '2023-03-31' })
+  @ApiPropertyOptional({ ...DATE, nullable: true, example: '2023-03-31' })
   @IsOptional()
   @IsCalendarDate()
   validTo?: string | null;
@@ -66,12 +67,12 @@ export class CreateLinkDto {
 
 /** PATCH: the period, confidence, source and description; a link's kind and ends never change (create another). */
 export class UpdateLinkDto {
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date' })
+  @ApiPropertyOptional({ ...DATE, nullable: true })
   @IsOptional()
   @IsCalendarDate()
   validFrom?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date' })
+  @ApiPropertyOptional({ ...DATE, nullable: true })
   @IsOptional()
   @IsCalendarDate()
   validTo?: string | null;
@@ -98,7 +99,7 @@ export class UpdateLinkDto {
 }
 
 export class LinkListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'subject:01938f0c-3f6e-7a52-9e1e-1c2b3d4e5f60', description: 'Only links at either end of this entity (`<type>:<id>`)' })
+  @ApiPropertyOptional({ maxLength: 50, example: 'subject:01938f0c-3f6e-7a52-9e1e-1c2b3d4e5f60', description: 'Only links at either end of this entity (`<type>:<id>`)' })
   @IsOptional()
   @IsString()
   @Matches(ENTITY_REF, { message: 'entity must be <type>:<id>, type one of subject, organization, selector' })
@@ -111,12 +112,12 @@ export class LinkListQueryDto extends PageQueryDto {
 }
 
 export class GraphQueryDto {
-  @ApiProperty({ example: 'subject:01938f0c-3f6e-7a52-9e1e-1c2b3d4e5f60', description: 'The entity at the centre: `<type>:<id>`' })
+  @ApiProperty({ maxLength: 50, example: 'subject:01938f0c-3f6e-7a52-9e1e-1c2b3d4e5f60', description: 'The entity at the centre: `<type>:<id>`' })
   @IsString()
   @Matches(ENTITY_REF, { message: 'root must be <type>:<id>, type one of subject, organization, selector' })
   root!: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3, default: 2, description: 'How many links away from the root' })
+  @ApiPropertyOptional({ ...integer(1, 3), default: 2, description: 'How many links away from the root' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -124,7 +125,7 @@ export class GraphQueryDto {
   @Max(3)
   depth: number = 2;
 
-  @ApiPropertyOptional({ example: 'employed_by,uses', description: `Only links of these kinds (comma-separated: ${LINK_KINDS.join(', ')})` })
+  @ApiPropertyOptional({ maxLength: 200, example: 'employed_by,uses', description: `Only links of these kinds (comma-separated: ${LINK_KINDS.join(', ')})` })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -133,18 +134,18 @@ export class GraphQueryDto {
 }
 
 export class LinkResponseDto {
-  @ApiProperty() id!: string;
+  @ApiProperty(UUID) id!: string;
   @ApiProperty({ enum: LINK_KINDS }) kind!: LinkKind;
   @ApiProperty({ type: EntityRefDto }) from!: EntityRefDto;
   @ApiProperty({ type: EntityRefDto }) to!: EntityRefDto;
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) validFrom!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) validTo!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) validFrom!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) validTo!: string | null;
   @ApiProperty({ minimum: 0, maximum: 1 }) confidence!: number;
-  @ApiProperty() source!: string;
-  @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
-  @ApiProperty({ example: 1 }) version!: number;
+  @ApiProperty({ maxLength: 1000 }) source!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 5000 }) description!: string | null;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty(TIMESTAMP) updatedAt!: string;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export const LinkPageDto = PageOf(LinkResponseDto);
@@ -168,25 +169,25 @@ export function toLinkResponse(l: LinkRecord): LinkResponseDto {
 
 export class GraphNodeDto {
   @ApiProperty({ enum: ENTITY_TYPES }) type!: EntityType;
-  @ApiProperty() id!: string;
-  @ApiProperty({ description: 'Subject full name, organization name, or selector normalised value' }) label!: string;
-  @ApiProperty({ description: 'Subject status, organization kind, or selector kind' }) detail!: string;
-  @ApiProperty({ minimum: 0, maximum: 3, description: 'Links away from the root (0: the root)' }) depth!: number;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ maxLength: 1024, description: 'Subject full name, organization name, or selector normalised value' }) label!: string;
+  @ApiProperty({ maxLength: 50, description: 'Subject status, organization kind, or selector kind' }) detail!: string;
+  @ApiProperty({ ...integer(0, 3), description: 'Links away from the root (0: the root)' }) depth!: number;
 }
 
 export class GraphEdgeDto {
-  @ApiProperty() id!: string;
+  @ApiProperty(UUID) id!: string;
   @ApiProperty({ enum: LINK_KINDS }) kind!: LinkKind;
   @ApiProperty({ type: EntityRefDto }) from!: EntityRefDto;
   @ApiProperty({ type: EntityRefDto }) to!: EntityRefDto;
-  @ApiProperty() confidence!: number;
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) validFrom!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) validTo!: string | null;
+  @ApiProperty({ minimum: 0, maximum: 1 }) confidence!: number;
+  @ApiProperty({ ...DATE, nullable: true }) validFrom!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) validTo!: string | null;
 }
 
 export class GraphResponseDto {
   @ApiProperty({ type: EntityRefDto }) root!: EntityRefDto;
-  @ApiProperty() depth!: number;
+  @ApiProperty(integer(1, 3)) depth!: number;
   @ApiProperty({ type: [GraphNodeDto], maxItems: 500 }) nodes!: GraphNodeDto[];
   @ApiProperty({ type: [GraphEdgeDto], maxItems: 2000 }) edges!: GraphEdgeDto[];
   @ApiProperty({ description: 'True when the 500-node or 2,000-edge cap cut the graph short: narrow it with depth or kinds' }) truncated!: boolean;

@@ -1,3 +1,4 @@
+import { COUNTRY, DATE, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
@@ -34,7 +35,7 @@ export class SanctionsDesignationDto {
   @MaxLength(200)
   list!: string;
 
-  @ApiPropertyOptional({ example: '2018-09-13', nullable: true, type: String, format: 'date' })
+  @ApiPropertyOptional({ ...DATE, nullable: true, example: '2018-09-13' })
   @IsOptional()
   @IsCalendarDate()
   date?: string | null;
@@ -51,7 +52,7 @@ export class WebsiteDto {
   @IsIn(['active', 'seized'])
   status!: 'active' | 'seized';
 
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date', description: 'When it was seized (status seized only)' })
+  @ApiPropertyOptional({ ...DATE, nullable: true, description: 'When it was seized (status seized only)' })
   @IsOptional()
   @IsCalendarDate()
   seizedAt?: string | null;
@@ -72,7 +73,7 @@ export class CreateOrganizationDto {
   @Type(() => OrganizationAliasDto)
   aliases?: OrganizationAliasDto[];
 
-  @ApiPropertyOptional({ example: 'CN', nullable: true, type: String, description: 'ISO 3166-1 alpha-2' })
+  @ApiPropertyOptional({ ...COUNTRY, nullable: true, example: 'CN' })
   @IsOptional()
   @IsCountryCode()
   country?: string | null;
@@ -121,7 +122,7 @@ export class UpdateOrganizationDto {
   @Type(() => OrganizationAliasDto)
   aliases?: OrganizationAliasDto[];
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ ...COUNTRY, nullable: true, example: 'CN' })
   @IsOptional()
   @IsCountryCode()
   country?: string | null;
@@ -160,39 +161,39 @@ export class OrganizationListQueryDto extends PageQueryDto {
   @IsIn(ORGANIZATION_KINDS)
   kind?: OrganizationKind;
 
-  @ApiPropertyOptional({ example: 'CN' })
+  @ApiPropertyOptional({ ...COUNTRY, example: 'CN' })
   @IsOptional()
   @IsCountryCode()
   country?: string;
 }
 
 export class OrganizationAliasResponseDto {
-  @ApiProperty() name!: string;
-  @ApiProperty({ nullable: true, type: String }) source!: string | null;
+  @ApiProperty({ maxLength: 300 }) name!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 500 }) source!: string | null;
 }
 export class SanctionsDesignationResponseDto {
-  @ApiProperty() program!: string;
-  @ApiProperty() list!: string;
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) date!: string | null;
+  @ApiProperty({ maxLength: 100 }) program!: string;
+  @ApiProperty({ maxLength: 200 }) list!: string;
+  @ApiProperty({ ...DATE, nullable: true }) date!: string | null;
 }
 export class WebsiteResponseDto {
-  @ApiProperty() domain!: string;
+  @ApiProperty({ maxLength: 253 }) domain!: string;
   @ApiProperty({ enum: ['active', 'seized'] }) status!: 'active' | 'seized';
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) seizedAt!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) seizedAt!: string | null;
 }
 
 export class OrganizationResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'Yanbian Silverstar' }) name!: string;
-  @ApiProperty({ type: [OrganizationAliasResponseDto] }) aliases!: OrganizationAliasResponseDto[];
-  @ApiProperty({ nullable: true, type: String, example: 'CN' }) country!: string | null;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ maxLength: 300, example: 'Yanbian Silverstar' }) name!: string;
+  @ApiProperty({ type: [OrganizationAliasResponseDto], maxItems: 100 }) aliases!: OrganizationAliasResponseDto[];
+  @ApiProperty({ ...COUNTRY, nullable: true, example: 'CN' }) country!: string | null;
   @ApiProperty({ enum: ORGANIZATION_KINDS }) kind!: OrganizationKind;
-  @ApiProperty({ type: [SanctionsDesignationResponseDto] }) sanctions!: SanctionsDesignationResponseDto[];
-  @ApiProperty({ type: [WebsiteResponseDto] }) websites!: WebsiteResponseDto[];
-  @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
-  @ApiProperty({ example: 1 }) version!: number;
+  @ApiProperty({ type: [SanctionsDesignationResponseDto], maxItems: 50 }) sanctions!: SanctionsDesignationResponseDto[];
+  @ApiProperty({ type: [WebsiteResponseDto], maxItems: 200 }) websites!: WebsiteResponseDto[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 10_000 }) description!: string | null;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty(TIMESTAMP) updatedAt!: string;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export const OrganizationPageDto = PageOf(OrganizationResponseDto);

@@ -1,3 +1,4 @@
+import { integer, UUID } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -18,14 +19,14 @@ export class SearchQueryDto {
   @Matches(/\S/, { message: 'q must contain something other than spaces' })
   q!: string;
 
-  @ApiPropertyOptional({ example: 'subject,organization', description: `Comma-separated: ${SEARCH_TYPES.join(', ')} (default: all)` })
+  @ApiPropertyOptional({ maxLength: 100, example: 'subject,organization', description: `Comma-separated: ${SEARCH_TYPES.join(', ')} (default: all)` })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   @Matches(new RegExp(`^(${SEARCH_TYPES.join('|')})(,(${SEARCH_TYPES.join('|')}))*$`), { message: `types must be a comma-separated list of ${SEARCH_TYPES.join(', ')}` })
   types?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 20, description: 'How many hits, best first (a ranked list: no cursor)' })
+  @ApiPropertyOptional({ ...integer(1, 50), default: 20, description: 'How many hits, best first (a ranked list: no cursor)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -35,18 +36,18 @@ export class SearchQueryDto {
 }
 
 export class SearchMatchDto {
-  @ApiProperty({ example: 'alias', description: 'fullName | alias | name | normalizedValue' }) field!: string;
-  @ApiProperty({ example: 'Song Hwa Jong' }) value!: string;
+  @ApiProperty({ enum: ['fullName', 'alias', 'name', 'normalizedValue', 'caseNumber', 'title', 'reference', 'narrative'], example: 'alias' }) field!: string;
+  @ApiProperty({ maxLength: 1024, example: 'Song Hwa Jong', description: 'What matched (for a narrative: the term searched)' }) value!: string;
 }
 
 export class SearchHitDto {
   @ApiProperty({ enum: SEARCH_TYPES }) type!: SearchType;
-  @ApiProperty() id!: string;
-  @ApiProperty({ example: 'Unnamed defendant 3', description: 'Subject full name, organization name, selector normalised value, or tip reference' }) label!: string;
-  @ApiProperty({ example: 'charged', description: 'Subject status, organization kind, selector kind, or tip status' }) detail!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ maxLength: 1024, example: 'Unnamed defendant 3', description: 'Subject full name, organization name, selector normalised value, case number or tip reference' }) label!: string;
+  @ApiProperty({ maxLength: 50, example: 'charged', description: 'Subject status, organization kind, selector kind, case status or tip status' }) detail!: string;
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.857, description: 'Trigram word similarity of the best-matching name (1 for an exact selector)' }) score!: number;
   @ApiProperty({ type: SearchMatchDto }) matched!: SearchMatchDto;
-  @ApiProperty({ example: 'alias "Song Hwa Jong"' }) why!: string;
+  @ApiProperty({ maxLength: 1100, example: 'alias "Song Hwa Jong"' }) why!: string;
 }
 
 export class SearchResponseDto {

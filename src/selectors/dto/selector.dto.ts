@@ -1,3 +1,4 @@
+import { COUNTRY, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
@@ -30,7 +31,7 @@ export class CreateSelectorDto {
   @IsIn(WALLET_CHAINS)
   chain?: string;
 
-  @ApiPropertyOptional({ example: 'US', description: 'identity_document only: the issuing country (ISO 3166-1 alpha-2), or write the value as CC:number' })
+  @ApiPropertyOptional({ ...COUNTRY, example: 'US', description: 'identity_document only: the issuing country (ISO 3166-1 alpha-2), or write the value as CC:number' })
   @ValidateIf((o: CreateSelectorDto) => o.country !== undefined)
   @IsCountryCode()
   country?: string;
@@ -69,23 +70,23 @@ export class SelectorListQueryDto extends PageQueryDto {
   @IsIn(WALLET_CHAINS)
   chain?: string;
 
-  @ApiPropertyOptional({ description: 'With value and kind=identity_document' })
+  @ApiPropertyOptional({ ...COUNTRY, description: 'With value and kind=identity_document' })
   @IsOptional()
   @IsCountryCode()
   country?: string;
 }
 
 export class SelectorResponseDto {
-  @ApiProperty() id!: string;
+  @ApiProperty(UUID) id!: string;
   @ApiProperty({ enum: SELECTOR_KINDS }) kind!: SelectorKind;
-  @ApiProperty({ example: 'J.Doe+Jobs@Example.com', description: 'As first recorded' }) value!: string;
-  @ApiProperty({ example: 'j.doe+jobs@example.com', description: 'The canonical form: unique per kind' }) normalizedValue!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'username: the platform' }) platform!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'crypto_wallet: the chain' }) chain!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'identity_document: the issuing country' }) country!: string | null;
-  @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ example: 1 }) version!: number;
+  @ApiProperty({ maxLength: 512, example: 'J.Doe+Jobs@Example.com', description: 'As first recorded' }) value!: string;
+  @ApiProperty({ maxLength: 1024, example: 'j.doe+jobs@example.com', description: 'The canonical form: unique per kind' }) normalizedValue!: string;
+  @ApiProperty({ enum: USERNAME_PLATFORMS, nullable: true, description: 'username: the platform' }) platform!: string | null;
+  @ApiProperty({ enum: WALLET_CHAINS, nullable: true, description: 'crypto_wallet: the chain' }) chain!: string | null;
+  @ApiProperty({ ...COUNTRY, nullable: true, description: 'identity_document: the issuing country' }) country!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 2000 }) description!: string | null;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export const SelectorPageDto = PageOf(SelectorResponseDto);

@@ -1,3 +1,4 @@
+import { COUNTRY, DATE, integer, PARTIAL_DATE, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
@@ -34,7 +35,7 @@ export class ChargeDto {
   @MaxLength(1000)
   description!: string;
 
-  @ApiProperty({ example: 1, minimum: 1, maximum: 1000 })
+  @ApiProperty({ ...integer(1, 1000), example: 1 })
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -54,7 +55,7 @@ export class IndictmentDto {
   @MaxLength(100)
   docketNumber?: string | null;
 
-  @ApiPropertyOptional({ example: '2024-12-12', nullable: true, type: String, format: 'date' })
+  @ApiPropertyOptional({ ...DATE, nullable: true })
   @IsOptional()
   @IsCalendarDate()
   date?: string | null;
@@ -77,12 +78,12 @@ export class CreateSubjectDto {
   @Type(() => AliasDto)
   aliases?: AliasDto[];
 
-  @ApiPropertyOptional({ example: 'KP', nullable: true, type: String, description: 'ISO 3166-1 alpha-2' })
+  @ApiPropertyOptional({ ...COUNTRY, nullable: true })
   @IsOptional()
   @IsCountryCode()
   nationality?: string | null;
 
-  @ApiPropertyOptional({ example: '1985-03', nullable: true, type: String, description: DOB_DESCRIPTION })
+  @ApiPropertyOptional({ ...PARTIAL_DATE, nullable: true, description: DOB_DESCRIPTION })
   @IsOptional()
   @IsPartialDate()
   dateOfBirth?: string | null;
@@ -130,12 +131,12 @@ export class UpdateSubjectDto {
   @Type(() => AliasDto)
   aliases?: AliasDto[];
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ ...COUNTRY, nullable: true })
   @IsOptional()
   @IsCountryCode()
   nationality?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: DOB_DESCRIPTION })
+  @ApiPropertyOptional({ ...PARTIAL_DATE, nullable: true, description: DOB_DESCRIPTION })
   @IsOptional()
   @IsPartialDate()
   dateOfBirth?: string | null;
@@ -172,12 +173,12 @@ export class SubjectListQueryDto extends PageQueryDto {
   @IsIn(SUBJECT_STATUSES)
   status?: SubjectStatus;
 
-  @ApiPropertyOptional({ example: 'KP', description: 'ISO 3166-1 alpha-2' })
+  @ApiPropertyOptional(COUNTRY)
   @IsOptional()
   @IsCountryCode()
   nationality?: string;
 
-  @ApiPropertyOptional({ example: '18 U.S.C. 1349', description: 'Only subjects charged under this statute (exact)' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: '18 U.S.C. 1349', description: 'Only subjects charged under this statute (exact)' })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -187,35 +188,35 @@ export class SubjectListQueryDto extends PageQueryDto {
 }
 
 export class AliasResponseDto {
-  @ApiProperty() name!: string;
-  @ApiProperty({ nullable: true, type: String }) source!: string | null;
+  @ApiProperty({ maxLength: 300 }) name!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 500 }) source!: string | null;
 }
 
 export class ChargeResponseDto {
-  @ApiProperty({ example: '50 U.S.C. 1705' }) statute!: string;
-  @ApiProperty() description!: string;
-  @ApiProperty({ example: 1 }) counts!: number;
+  @ApiProperty({ maxLength: 100, example: '50 U.S.C. 1705' }) statute!: string;
+  @ApiProperty({ maxLength: 1000 }) description!: string;
+  @ApiProperty({ ...integer(1, 1000), example: 1 }) counts!: number;
 }
 
 export class IndictmentResponseDto {
-  @ApiProperty() court!: string;
-  @ApiProperty({ nullable: true, type: String }) docketNumber!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date' }) date!: string | null;
+  @ApiProperty({ maxLength: 300 }) court!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 100 }) docketNumber!: string | null;
+  @ApiProperty({ ...DATE, nullable: true }) date!: string | null;
 }
 
 export class SubjectResponseDto {
-  @ApiProperty({ example: '01938f0c-3f6e-7a52-9e1e-1c2b3d4e5f60' }) id!: string;
-  @ApiProperty({ example: 'Unnamed defendant 1' }) fullName!: string;
-  @ApiProperty({ type: [AliasResponseDto] }) aliases!: AliasResponseDto[];
-  @ApiProperty({ nullable: true, type: String, example: 'KP' }) nationality!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '1985-03', description: DOB_DESCRIPTION }) dateOfBirth!: string | null;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ maxLength: 300, example: 'Unnamed defendant 1' }) fullName!: string;
+  @ApiProperty({ type: [AliasResponseDto], maxItems: 100 }) aliases!: AliasResponseDto[];
+  @ApiProperty({ ...COUNTRY, nullable: true }) nationality!: string | null;
+  @ApiProperty({ ...PARTIAL_DATE, nullable: true, description: DOB_DESCRIPTION }) dateOfBirth!: string | null;
   @ApiProperty({ enum: SUBJECT_STATUSES }) status!: SubjectStatus;
-  @ApiProperty({ type: [ChargeResponseDto] }) charges!: ChargeResponseDto[];
+  @ApiProperty({ type: [ChargeResponseDto], maxItems: 50 }) charges!: ChargeResponseDto[];
   @ApiProperty({ type: IndictmentResponseDto, nullable: true }) indictment!: IndictmentResponseDto | null;
-  @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
-  @ApiProperty({ example: 1 }) version!: number;
+  @ApiProperty({ type: String, nullable: true, maxLength: 10_000 }) description!: string | null;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty(TIMESTAMP) updatedAt!: string;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export const SubjectPageDto = PageOf(SubjectResponseDto);

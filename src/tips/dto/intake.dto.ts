@@ -1,3 +1,4 @@
+import { TIMESTAMP } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -117,7 +118,7 @@ export class SubmitTipDto {
   @MaxLength(35)
   language?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When what the tip tells happened (UTC)' })
+  @ApiPropertyOptional({ ...TIMESTAMP, description: 'When what the tip tells happened (UTC)' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/^(19|20)\d\d-/, { message: 'occurredAt must be a date between 1900 and 2099' })
@@ -140,9 +141,9 @@ export class SubmitTipDto {
 }
 
 export class TipReceiptDto {
-  @ApiProperty({ example: 'TIP-7F3KX9QM', pattern: '^TIP-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$' }) reference!: string;
+  @ApiProperty({ example: 'TIP-7F3KX9QM', pattern: '^TIP-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$', maxLength: 12 }) reference!: string;
   @ApiProperty({ enum: TIP_STATUSES, example: 'received' }) status!: TipStatus;
-  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+  @ApiProperty(TIMESTAMP) receivedAt!: string;
 }
 
 export function toTipReceipt(t: { reference: string; status: TipStatus; receivedAt: Date }): TipReceiptDto {

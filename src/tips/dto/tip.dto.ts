@@ -1,3 +1,4 @@
+import { COUNT, integer, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
@@ -6,7 +7,9 @@ import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import type { CandidateEntityType, CandidateStatus } from '../tip-candidate.entity';
 import type { TipChannel, TipStatus } from '../tip.entity';
-import { TIP_CHANNELS, TIP_STATUSES } from './intake.dto';
+import { CONTACT_PREFERENCES, TIP_CHANNELS, TIP_STATUSES } from './intake.dto';
+import { MAX_EXTRACTED } from '../tip-extraction';
+import { SELECTOR_KINDS } from '../../selectors/selector-normalizers';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TipPriority = (typeof PRIORITIES)[number];
@@ -39,18 +42,18 @@ export class TipQueueQueryDto extends PageQueryDto {
   @IsBoolean()
   hasMatches?: boolean;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Tips assigned to this user' })
+  @ApiPropertyOptional({ ...UUID, description: 'Tips assigned to this user' })
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Received at or after (UTC)' })
+  @ApiPropertyOptional({ ...TIMESTAMP, description: 'Received at or after (UTC)' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/^(19|20)\d\d-/, { message: 'receivedFrom must be a date between 1900 and 2099' })
   receivedFrom?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Received before (UTC)' })
+  @ApiPropertyOptional({ ...TIMESTAMP, description: 'Received before (UTC)' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/^(19|20)\d\d-/, { message: 'receivedTo must be a date between 1900 and 2099' })
@@ -62,6 +65,7 @@ export class TipsterViewDto {
   @ApiProperty({
     nullable: true,
     type: String,
+    pattern: '^Tipster [23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}$', maxLength: 12,
     example: 'Tipster 7F3K',
     description: 'Stable per tipster (from a keyed hash of the e-mail, else the phone); null when anonymous',
   })
@@ -69,71 +73,71 @@ export class TipsterViewDto {
 }
 
 export class TipSummaryDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'TIP-7F3KX9QM' }) reference!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ example: 'TIP-7F3KX9QM', pattern: '^TIP-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$', maxLength: 12 }) reference!: string;
   @ApiProperty({ enum: TIP_STATUSES }) status!: TipStatus;
   @ApiProperty({ enum: PRIORITIES }) priority!: TipPriority;
   @ApiProperty({ enum: TIP_CHANNELS }) channel!: TipChannel;
-  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Linked case: the tip then falls under its need-to-know' }) caseId!: string | null;
-  @ApiProperty({ description: 'How many match candidates the tip has' }) candidateCount!: number;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) possibleDuplicateOf!: string | null;
+  @ApiProperty(TIMESTAMP) receivedAt!: string;
+  @ApiProperty({ ...UUID, nullable: true }) assigneeId!: string | null;
+  @ApiProperty({ ...UUID, nullable: true, description: 'Linked case: the tip then falls under its need-to-know' }) caseId!: string | null;
+  @ApiProperty({ ...integer(0, 100), description: 'How many match candidates the tip has' }) candidateCount!: number;
+  @ApiProperty({ ...UUID, nullable: true }) possibleDuplicateOf!: string | null;
   @ApiProperty({ type: TipsterViewDto }) tipster!: TipsterViewDto;
   @ApiProperty({ maxLength: 200, description: 'The first 200 characters of the narrative' }) excerpt!: string;
   @ApiProperty() rewardInterest!: boolean;
-  @ApiProperty() version!: number;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export const TipPageDto = PageOf(TipSummaryDto);
 
 export class CandidateDto {
   @ApiProperty({ enum: CANDIDATE_TYPES }) entityType!: CandidateEntityType;
-  @ApiProperty({ format: 'uuid' }) entityId!: string;
-  @ApiProperty({ example: 'Unnamed defendant 3' }) label!: string;
+  @ApiProperty(UUID) entityId!: string;
+  @ApiProperty({ maxLength: 1024, example: 'Unnamed defendant 3' }) label!: string;
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.9 }) score!: number;
-  @ApiProperty({ type: [String], example: ['e-mail it.warrior@example.com is used by Unnamed defendant 3'] }) why!: string[];
+  @ApiProperty({ type: String, isArray: true, maxItems: 10, maxLength: 4000, example: ['e-mail it.warrior@example.com is used by Unnamed defendant 3'] }) why!: string[];
   @ApiProperty({ enum: ['pending', 'confirmed', 'rejected'] }) status!: CandidateStatus;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) decidedBy!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt!: string | null;
+  @ApiProperty({ ...UUID, nullable: true }) decidedBy!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) decidedAt!: string | null;
 }
 
 export class ExtractedDto {
-  @ApiProperty({ example: 'email' }) kind!: string;
-  @ApiProperty({ example: 'it.warrior@example.com' }) normalizedValue!: string;
+  @ApiProperty({ enum: SELECTOR_KINDS, example: 'email' }) kind!: string;
+  @ApiProperty({ maxLength: 1024, example: 'it.warrior@example.com' }) normalizedValue!: string;
 }
 
 export class TipDuplicateDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() reference!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ pattern: '^TIP-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$', maxLength: 12 }) reference!: string;
   @ApiProperty({ enum: TIP_STATUSES }) status!: TipStatus;
   @ApiProperty({ enum: ['possible', 'duplicate'], description: 'flagged at intake, or marked by staff' }) relation!: 'possible' | 'duplicate';
   @ApiProperty({ enum: ['of', 'by'], description: '`of`: this tip repeats that one; `by`: that one repeats this tip' }) direction!: 'of' | 'by';
   @ApiProperty({ nullable: true, type: Number }) score!: number | null;
-  @ApiProperty({ nullable: true, type: String, example: 'similar-narrative' }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 50, example: 'similar-narrative' }) reason!: string | null;
 }
 
 export class TipGradingDto {
   @ApiProperty({ nullable: true, type: String, enum: RELIABILITY, description: 'Admiralty scale: source reliability' }) sourceReliability!: string | null;
-  @ApiProperty({ nullable: true, type: Number, minimum: 1, maximum: 6, description: 'Admiralty scale: information credibility' }) informationCredibility!:
+  @ApiProperty({ ...integer(1, 6), nullable: true, description: 'Admiralty scale: information credibility' }) informationCredibility!:
     number | null;
 }
 
 export class TipDetailDto extends TipSummaryDto {
   @ApiProperty({ maxLength: 20_000, description: 'As sent: plain text, never interpreted (HTML and control characters included)' }) narrative!: string;
-  @ApiProperty({ nullable: true, type: String }) language!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) occurredAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) externalId!: string | null;
-  @ApiProperty({ format: 'uuid' }) integrationId!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 35 }) language!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) occurredAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) externalId!: string | null;
+  @ApiProperty(UUID) integrationId!: string;
   @ApiProperty({ type: TipGradingDto }) grading!: TipGradingDto;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) duplicateOf!: string | null;
+  @ApiProperty({ ...UUID, nullable: true }) duplicateOf!: string | null;
   @ApiProperty({ nullable: true, type: Number }) possibleDuplicateScore!: number | null;
-  @ApiProperty({ nullable: true, type: String }) possibleDuplicateReason!: string | null;
-  @ApiProperty({ description: 'Other tips from the same tipster (same keyed hash of e-mail or phone), any time' }) tipsterOtherTips!: number;
-  @ApiProperty({ type: [ExtractedDto], description: 'Identifiers found in the narrative (normalised)' }) extracted!: ExtractedDto[];
-  @ApiProperty({ type: [CandidateDto] }) candidates!: CandidateDto[];
-  @ApiProperty({ type: [TipDuplicateDto] }) duplicates!: TipDuplicateDto[];
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ type: String, nullable: true, maxLength: 50 }) possibleDuplicateReason!: string | null;
+  @ApiProperty({ ...COUNT, description: 'Other tips from the same tipster (same keyed hash of e-mail or phone), any time' }) tipsterOtherTips!: number;
+  @ApiProperty({ type: [ExtractedDto], maxItems: MAX_EXTRACTED, description: 'Identifiers found in the narrative (normalised)' }) extracted!: ExtractedDto[];
+  @ApiProperty({ type: [CandidateDto], maxItems: 100 }) candidates!: CandidateDto[];
+  @ApiProperty({ type: [TipDuplicateDto], maxItems: 50 }) duplicates!: TipDuplicateDto[];
+  @ApiProperty(TIMESTAMP) updatedAt!: string;
 }
 
 export class UpdateTipDto {
@@ -146,7 +150,7 @@ export class UpdateTipDto {
   @IsIn(TIP_STATUSES)
   status?: TipStatus;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The tip this one repeats (with status duplicate)' })
+  @ApiPropertyOptional({ ...UUID, description: 'The tip this one repeats (with status duplicate)' })
   @IsOptionalNotNull()
   @IsUUID()
   duplicateOf?: string;
@@ -161,7 +165,7 @@ export class UpdateTipDto {
   @IsIn(PRIORITIES)
   priority?: TipPriority;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'An active user who may triage tips; null unassigns' })
+  @ApiPropertyOptional({ ...UUID, nullable: true, description: 'An active user who may triage tips; null unassigns' })
   @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
   @IsUUID()
   assigneeId?: string | null;
@@ -171,14 +175,14 @@ export class UpdateTipDto {
   @IsIn(RELIABILITY)
   sourceReliability?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 6, nullable: true, type: Number })
+  @ApiPropertyOptional({ ...integer(1, 6), nullable: true })
   @ValidateIf((_: unknown, v: unknown) => v !== undefined && v !== null)
   @IsInt()
   @Min(1)
   @Max(6)
   informationCredibility?: number | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Link the tip to a case you may see: from then on only its members and supervisors see the tip' })
+  @ApiPropertyOptional({ ...UUID, description: 'Link the tip to a case you may see: from then on only its members and supervisors see the tip' })
   @IsOptionalNotNull()
   @IsUUID()
   caseId?: string;
@@ -201,9 +205,9 @@ export class RevealQueryDto {
 
 export class TipsterIdentityDto {
   @ApiProperty() anonymous!: boolean;
-  @ApiProperty({ nullable: true, type: String }) name!: string | null;
-  @ApiProperty({ nullable: true, type: String }) email!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'E.164' }) phone!: string | null;
-  @ApiProperty({ nullable: true, type: String }) contactPreference!: string | null;
-  @ApiProperty({ nullable: true, type: String }) pseudonym!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 200 }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true, maxLength: 320 }) email!: string | null;
+  @ApiProperty({ type: String, nullable: true, pattern: '^\\+[1-9]\\d{1,14}$', maxLength: 16, description: 'E.164' }) phone!: string | null;
+  @ApiProperty({ enum: CONTACT_PREFERENCES, nullable: true }) contactPreference!: string | null;
+  @ApiProperty({ type: String, nullable: true, pattern: '^Tipster [23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}$', maxLength: 12 }) pseudonym!: string | null;
 }

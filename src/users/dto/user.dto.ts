@@ -1,3 +1,4 @@
+import { TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Role } from '../../access/request-context';
@@ -8,23 +9,23 @@ import type { UserAccount } from '../users.repository';
 import { MAX_PASSWORD_LENGTH } from '../password-policy';
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'j.ramirez', description: '3–64 characters: letters, digits, dot, dash, underscore; case-insensitive and unique' })
+  @ApiProperty({ pattern: '^[A-Za-z0-9._-]{3,64}$', maxLength: 64, example: 'j.ramirez', description: '3–64 characters: letters, digits, dot, dash, underscore; case-insensitive and unique' })
   @IsString()
   @Matches(/^[A-Za-z0-9._-]{3,64}$/, { message: 'username must be 3–64 letters, digits, dots, dashes or underscores' })
   username!: string;
 
-  @ApiProperty({ example: 'Jo Ramirez' })
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Jo Ramirez' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   displayName!: string;
 
-  @ApiProperty({ example: 'violet-harbour-lantern-42', description: 'At least 12 characters, not the username, not a common password, scored at least 3 of 4 by zxcvbn (the 422 says why)' })
+  @ApiProperty({ format: 'password', maxLength: MAX_PASSWORD_LENGTH, example: 'violet-harbour-lantern-42', description: 'At least 12 characters, not the username, not a common password, scored at least 3 of 4 by zxcvbn (the 422 says why)' })
   @IsString()
   @MaxLength(MAX_PASSWORD_LENGTH)
   password!: string;
 
-  @ApiProperty({ example: ['investigator'], enum: ROLES, isArray: true })
+  @ApiProperty({ example: ['investigator'], enum: ROLES, isArray: true, minItems: 1, maxItems: 6, uniqueItems: true })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(6)
@@ -34,14 +35,14 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ example: 'Jo Ramirez' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Jo Ramirez' })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   displayName?: string;
 
-  @ApiPropertyOptional({ example: ['investigator', 'analyst'], enum: ROLES, isArray: true })
+  @ApiPropertyOptional({ example: ['investigator', 'analyst'], enum: ROLES, isArray: true, minItems: 1, maxItems: 6, uniqueItems: true })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -52,7 +53,7 @@ export class UpdateUserDto {
 }
 
 export class DisableUserDto {
-  @ApiPropertyOptional({ example: 'Left the unit' })
+  @ApiPropertyOptional({ maxLength: 500, example: 'Left the unit' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -62,17 +63,17 @@ export class DisableUserDto {
 export class UserListQueryDto extends PageQueryDto {}
 
 export class UserResponseDto {
-  @ApiProperty({ example: '01938f0c-3f6e-7a52-9e1e-1c2b3d4e5f60' }) id!: string;
-  @ApiProperty({ example: 'j.ramirez' }) username!: string;
-  @ApiProperty({ example: 'Jo Ramirez' }) displayName!: string;
-  @ApiProperty({ example: ['investigator'], enum: ROLES, isArray: true }) roles!: Role[];
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ pattern: '^[A-Za-z0-9._-]{3,64}$', maxLength: 64, example: 'j.ramirez' }) username!: string;
+  @ApiProperty({ maxLength: 200, example: 'Jo Ramirez' }) displayName!: string;
+  @ApiProperty({ example: ['investigator'], enum: ROLES, isArray: true, maxItems: ROLES.length }) roles!: Role[];
   @ApiProperty({ enum: ['active', 'disabled', 'locked'] }) status!: 'active' | 'disabled' | 'locked';
-  @ApiPropertyOptional({ nullable: true, type: String }) disabledAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) lockedUntil!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) disabledAt!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true, description: 'Locked after repeated failed sign-ins until then (null: not locked)' }) lockedUntil!: string | null;
   @ApiProperty() mfaEnabled!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) lastLoginAt!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ example: 1 }) version!: number;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) lastLoginAt!: string | null;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export const UserPageDto = PageOf(UserResponseDto);
