@@ -375,7 +375,7 @@ describe('reward claims', () => {
       const doc = (await t.http().get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>> };
       for (const action of ['approve', 'deny', 'pay']) {
         const responses = doc.paths[`/api/v1/rewards/claims/{id}/${action}`].post.responses;
-        expect([action, Object.keys(responses['200'].headers ?? {})]).toEqual([action, ['ETag']]);
+        expect([action, Object.keys(responses['200'].headers ?? {})]).toEqual([action, expect.arrayContaining(['ETag'])]);
         expect([action, Object.keys(responses)]).toEqual([action, expect.arrayContaining(['200', '400', '403', '404', '409', '422'])]);
       }
     });

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsOptionalNotNull, TEXT } from '../../cases/dto/case.dto';
@@ -16,11 +17,11 @@ import { MoneyDto, MoneyResponseDto, toMoney } from './money.dto';
 const SAYS_SOMETHING = /\S.*\S.*\S|\S{3}/s;
 
 export class CreateClaimDto {
-  @ApiProperty({ format: 'uuid', description: 'The tip: it asked for a reward, or it is linked to a case linked to a subject or organization the offer covers' })
+  @ApiProperty({ ...UUID, description: 'The tip: it asked for a reward, or it is linked to a case linked to a subject or organization the offer covers' })
   @IsUUID('all')
   tipId!: string;
 
-  @ApiProperty({ format: 'uuid', description: 'An open offer' })
+  @ApiProperty({ ...UUID, description: 'An open offer' })
   @IsUUID('all')
   offerId!: string;
 
@@ -30,7 +31,11 @@ export class CreateClaimDto {
   @Type(() => MoneyDto)
   amount!: MoneyDto;
 
-  @ApiProperty({ minLength: 10, maxLength: 5000, example: 'The tip named the laptop farm in Arizona that hosted 60 employer laptops; it led to the search warrant.' })
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 5000,
+    example: 'The tip named the laptop farm in Arizona that hosted 60 employer laptops; it led to the search warrant.',
+  })
   @IsString()
   @MinLength(10)
   @MaxLength(5000)
@@ -59,7 +64,12 @@ export class DenyClaimDto {
 }
 
 export class PayClaimDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'RFJ-2025-000117', description: "The payment's reference in the paying system: one payment, one claim" })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 100,
+    example: 'RFJ-2025-000117',
+    description: "The payment's reference in the paying system: one payment, one claim",
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -67,13 +77,13 @@ export class PayClaimDto {
   @Matches(/\S/, { message: 'paymentReference must not be blank' })
   paymentReference!: string;
 
-  @ApiProperty({ type: String, format: 'date-time', example: '2025-03-01T15:00:00Z', description: 'When the money went out: not before the approval, not in the future' })
+  @ApiProperty({ ...TIMESTAMP, example: '2025-03-01T15:00:00Z', description: 'When the money went out: not before the approval, not in the future' })
   @IsTimestamp()
   paidAt!: Date;
 }
 
 export class ClaimListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Claims on this offer' })
+  @ApiPropertyOptional({ ...UUID, description: 'Claims on this offer' })
   @IsOptionalNotNull()
   @IsUUID('all')
   offerId?: string;
@@ -83,44 +93,48 @@ export class ClaimListQueryDto extends PageQueryDto {
   @IsIn(CLAIM_STATES)
   state?: ClaimState;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Claims recommended by this user' })
+  @ApiPropertyOptional({ ...UUID, description: 'Claims recommended by this user' })
   @IsOptionalNotNull()
   @IsUUID('all')
   recommendedBy?: string;
 }
 
 export class ClaimTipDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'TIP-7F3KX9QM' }) reference!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: "The tip's case: the claim falls under its need-to-know" }) caseId!: string | null;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty({ example: 'TIP-7F3KX9QM', pattern: '^TIP-[0-9A-Z]{8}$', maxLength: 12 }) reference!: string;
+  @ApiProperty({ ...UUID, nullable: true, description: "The tip's case: the claim falls under its need-to-know" }) caseId!: string | null;
   @ApiProperty({ description: 'The tipster asked for a reward' }) rewardInterest!: boolean;
-  @ApiProperty({ type: TipsterViewDto, description: 'The tipster by pseudonym only: the identity is revealed only through GET /tips/:id/tipster, with a reason' })
+  @ApiProperty({
+    type: TipsterViewDto,
+    description: 'The tipster by pseudonym only: the identity is revealed only through GET /tips/:id/tipster, with a reason',
+  })
   tipster!: TipsterViewDto;
 }
 
 export class ClaimResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) offerId!: string;
-  @ApiProperty({ example: 'Rewards for Justice' }) program!: string;
+  @ApiProperty(UUID) id!: string;
+  @ApiProperty(UUID) offerId!: string;
+  @ApiProperty({ example: 'Rewards for Justice', maxLength: 200 }) program!: string;
   @ApiProperty({ type: ClaimTipDto }) tip!: ClaimTipDto;
   @ApiProperty({ type: MoneyResponseDto }) amount!: MoneyResponseDto;
   @ApiProperty({ maxLength: 5000 }) justification!: string;
   @ApiProperty({ enum: CLAIM_STATES, description: '`recommended` → `approved` | `denied`; `approved` → `paid`' }) state!: ClaimState;
-  @ApiProperty({ enum: CLAIM_STATES, isArray: true, description: 'The states this claim can move to now' }) allowed!: ClaimState[];
-  @ApiProperty({ format: 'uuid' }) recommendedBy!: string;
-  @ApiProperty({ format: 'date-time' }) recommendedAt!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) approvedBy!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) approvedAt!: string | null;
+  @ApiProperty({ enum: CLAIM_STATES, isArray: true, maxItems: CLAIM_STATES.length, description: 'The states this claim can move to now' })
+  allowed!: ClaimState[];
+  @ApiProperty(UUID) recommendedBy!: string;
+  @ApiProperty(TIMESTAMP) recommendedAt!: string;
+  @ApiProperty({ ...UUID, nullable: true }) approvedBy!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) approvedAt!: string | null;
   @ApiProperty({ nullable: true, type: String, maxLength: 2000 }) approvalNote!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) deniedBy!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) deniedAt!: string | null;
+  @ApiProperty({ ...UUID, nullable: true }) deniedBy!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) deniedAt!: string | null;
   @ApiProperty({ nullable: true, type: String, maxLength: 2000 }) denialReason!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) paidBy!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the money went out' }) paidAt!: string | null;
+  @ApiProperty({ ...UUID, nullable: true }) paidBy!: string | null;
+  @ApiProperty({ ...TIMESTAMP, nullable: true, description: 'When the money went out' }) paidAt!: string | null;
   @ApiProperty({ nullable: true, type: String, maxLength: 100 }) paymentReference!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the payment was recorded here' }) paymentRecordedAt!: string | null;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-  @ApiProperty() version!: number;
+  @ApiProperty({ ...TIMESTAMP, nullable: true, description: 'When the payment was recorded here' }) paymentRecordedAt!: string | null;
+  @ApiProperty(TIMESTAMP) updatedAt!: string;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export const ClaimPageDto = PageOf(ClaimResponseDto);
@@ -132,7 +146,13 @@ export function toClaimResponse(c: ClaimRecord, tip: TipRewardView): ClaimRespon
     id: c.id,
     offerId: c.offerId,
     program: c.program,
-    tip: { id: tip.id, reference: tip.reference, caseId: tip.caseId, rewardInterest: tip.rewardInterest, tipster: { anonymous: tip.anonymous, pseudonym: tip.tipsterPseudonym } },
+    tip: {
+      id: tip.id,
+      reference: tip.reference,
+      caseId: tip.caseId,
+      rewardInterest: tip.rewardInterest,
+      tipster: { anonymous: tip.anonymous, pseudonym: tip.tipsterPseudonym },
+    },
     amount: toMoney(c.amount, c.currency),
     justification: c.justification,
     state: c.state,

@@ -7,7 +7,7 @@ const AMOUNT_DESCRIPTION =
 
 /** An amount in a request: a positive whole number of minor units and an ISO 4217 currency. */
 export class MoneyDto implements Money {
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_MINOR_UNITS, example: 500_000_000, description: AMOUNT_DESCRIPTION })
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 1, maximum: MAX_MINOR_UNITS, example: 500_000_000, description: AMOUNT_DESCRIPTION })
   @IsMinorUnits()
   amount!: number;
 
@@ -18,7 +18,7 @@ export class MoneyDto implements Money {
 
 /** An amount in a response (a total may be zero). */
 export class MoneyResponseDto implements Money {
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_MINOR_UNITS, example: 500_000_000, description: AMOUNT_DESCRIPTION })
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 0, maximum: MAX_MINOR_UNITS, example: 500_000_000, description: AMOUNT_DESCRIPTION })
   amount!: number;
 
   @ApiProperty({ enum: CURRENCY_CODES, example: 'USD' })

@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
@@ -15,7 +16,7 @@ export const MAX_COVERED = 500;
 /** A list of registry ids an offer covers: optional, unique (whatever the case), bounded. */
 const CoveredIds = (description: string): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_COVERED, uniqueItems: true, default: [], description }),
+    ApiPropertyOptional({ type: [String], format: 'uuid', maxLength: 36, maxItems: MAX_COVERED, uniqueItems: true, default: [], description }),
     IsOptionalNotNull(),
     IsArray(),
     ArrayMaxSize(MAX_COVERED),
@@ -53,7 +54,10 @@ export class CreateOfferDto {
 }
 
 export class UpdateOfferDto {
-  @ApiPropertyOptional({ enum: OFFER_STATUSES, description: '`closed`: the offer takes no new claims and approves none; approved claims can still be paid. `open` reopens it.' })
+  @ApiPropertyOptional({
+    enum: OFFER_STATUSES,
+    description: '`closed`: the offer takes no new claims and approves none; approved claims can still be paid. `open` reopens it.',
+  })
   @IsOptionalNotNull()
   @IsIn(OFFER_STATUSES)
   status?: OfferStatus;
@@ -74,12 +78,12 @@ export class OfferListQueryDto extends PageQueryDto {
 }
 
 export class CoveredEntityDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty(UUID) id!: string;
   @ApiProperty({ example: 'Unnamed defendant 3', maxLength: 300, description: "The entity's name in the registry" }) label!: string;
 }
 
 export class OfferResponseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty(UUID) id!: string;
   @ApiProperty({ example: 'Rewards for Justice', maxLength: 200 }) program!: string;
   @ApiProperty({ maxLength: 10_000 }) description!: string;
   @ApiProperty({ type: MoneyResponseDto, description: 'The most the offer pays in all' }) maxAmount!: MoneyResponseDto;
@@ -89,11 +93,11 @@ export class OfferResponseDto {
   @ApiProperty({ enum: OFFER_STATUSES }) status!: OfferStatus;
   @ApiProperty({ type: [CoveredEntityDto], maxItems: MAX_COVERED }) subjects!: CoveredEntityDto[];
   @ApiProperty({ type: [CoveredEntityDto], maxItems: MAX_COVERED }) organizations!: CoveredEntityDto[];
-  @ApiProperty({ format: 'uuid' }) createdBy!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt!: string | null;
-  @ApiProperty() version!: number;
+  @ApiProperty(UUID) createdBy!: string;
+  @ApiProperty(TIMESTAMP) createdAt!: string;
+  @ApiProperty(TIMESTAMP) updatedAt!: string;
+  @ApiProperty({ ...TIMESTAMP, nullable: true }) closedAt!: string | null;
+  @ApiProperty(VERSION) version!: number;
 }
 
 export const OfferPageDto = PageOf(OfferResponseDto);
