@@ -58,6 +58,32 @@ describe('abuse limits', () => {
     });
   });
 
+  describe('token refresh', () => {
+    it('limits refreshes per IP, so a flood of made-up refresh tokens adds a bounded number of audit records', async () => {
+      const responses = [];
+      for (let i = 0; i < ANONYMOUS_LIMIT + 10; i++) {
+        responses.push(
+          await t
+            .http()
+            .post('/api/v1/auth/refresh')
+            .send({ refreshToken: `cfr_made-up-${i}` }),
+        );
+      }
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+      const refused = responses.find((r) => r.status === 429)!;
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // Fixed windows: split across two of them, at most 2 × limit are looked up (and recorded as failed).
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(2 * ANONYMOUS_LIMIT);
+      const failed = await auditRecords(t, { action: 'auth.refresh.failed' });
+      expect(failed.length).toBe(statuses.filter((s) => s === 401).length);
+      const limited = await auditRecords(t, { action: 'auth.refresh.rate_limited' });
+      expect(limited.length).toBeGreaterThanOrEqual(1);
+      expect(limited.length).toBeLessThanOrEqual(2);
+    });
+  });
+
   describe('expensive routes', () => {
     it('refuses concurrent audit verifications of one auditor with 429/503 and Retry-After, never a 500', async () => {
       const auditor = await signedIn(t, ['auditor']);
@@ -105,7 +131,12 @@ describe('abuse limits', () => {
       expect(records.length).toBeLessThan(n / 2);
       // Every denial is accounted for: one record each window, plus the window's count of repeats.
       expect(single.length + aggregated.reduce((sum, r) => sum + Number(r.details.count), 0)).toBe(n);
-      expect(aggregated[0]).toMatchObject({ outcome: 'denied', actor_kind: 'user', resource_id: 'GET /api/v1/integrations', details: { reason: 'missing permission integration:admin' } });
+      expect(aggregated[0]).toMatchObject({
+        outcome: 'denied',
+        actor_kind: 'user',
+        resource_id: 'GET /api/v1/integrations',
+        details: { reason: 'missing permission integration:admin' },
+      });
       expect(aggregated[0].details.windowStart).toMatch(/^\d{4}-\d\d-\d\dT/);
       // A flush writes each closed window once.
       expect(await t.app.get(AuditTrail).flushDenialWindows()).toBe(0);
@@ -113,15 +144,25 @@ describe('abuse limits', () => {
 
     it("records an API key used on a staff route against the key's integration, not as anonymous", async () => {
       const admin = await adminAuth(t);
-      const { apiKey, id } = (await t.http().post('/api/v1/integrations').set('Authorization', admin).send({ name: 'email gateway' }).expect(201)).body as { apiKey: string; id: string };
+      const { apiKey, id } = (await t.http().post('/api/v1/integrations').set('Authorization', admin).send({ name: 'email gateway' }).expect(201)).body as {
+        apiKey: string;
+        id: string;
+      };
       await t.http().get('/api/v1/users').set('X-API-Key', apiKey).expect(403);
       const [record] = await auditRecords(t, { action: 'access.denied', actorId: id });
-      expect(record).toMatchObject({ actor_kind: 'integration', actor_id: id, outcome: 'denied', resource_id: 'GET /api/v1/users', details: { reason: 'wrong kind of credential' } });
+      expect(record).toMatchObject({
+        actor_kind: 'integration',
+        actor_id: id,
+        outcome: 'denied',
+        resource_id: 'GET /api/v1/users',
+        details: { reason: 'wrong kind of credential' },
+      });
     });
 
     it('records rate-limited sign-ins once per window', async () => {
       const statuses: number[] = [];
-      for (let i = 0; i < 10; i++) statuses.push((await t.http().post('/api/v1/auth/login').send({ username: 'no.such.person', password: 'not-the-password-at-all' })).status);
+      for (let i = 0; i < 10; i++)
+        statuses.push((await t.http().post('/api/v1/auth/login').send({ username: 'no.such.person', password: 'not-the-password-at-all' })).status);
       expect(statuses).toContain(429);
       const recorded = (await auditRecords(t, { action: 'auth.login.rate_limited' })).filter((r) => r.details.username === 'no.such.person');
       expect(recorded.length).toBeGreaterThanOrEqual(1);

@@ -17,6 +17,8 @@ declare module '../audit/audit-actions' {
     'auth.refresh': true;
     'auth.refresh.failed': true;
     'auth.refresh.reuse': true;
+    /** The first refresh of a window refused by the per-IP refresh limit (a flood of made-up tokens adds one record). */
+    'auth.refresh.rate_limited': true;
     'auth.logout': true;
     'auth.password.change': true;
   }

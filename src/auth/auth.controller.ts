@@ -6,7 +6,19 @@ import { Ctx, RequestContext } from '../access/request-context';
 import { AuthService, SignedInUser } from './auth.service';
 import { Authenticated } from '../access/authenticated.decorator';
 import { Public } from '../access/public.decorator';
-import { ChangePasswordDto, LoginDto, MeResponseDto, MfaChallengeResponseDto, MfaConfirmDto, MfaEnrolDto, MfaEnrolmentResponseDto, MfaRemoveDto, MfaVerifyDto, RefreshDto, TokenResponseDto } from './dto/auth.dto';
+import {
+  ChangePasswordDto,
+  LoginDto,
+  MeResponseDto,
+  MfaChallengeResponseDto,
+  MfaConfirmDto,
+  MfaEnrolDto,
+  MfaEnrolmentResponseDto,
+  MfaRemoveDto,
+  MfaVerifyDto,
+  RefreshDto,
+  TokenResponseDto,
+} from './dto/auth.dto';
 import { LoginGuard } from './login.guard';
 
 @ApiTags('auth')
@@ -61,7 +73,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token for new tokens. Presenting a used refresh token revokes the whole session.' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiProblems({ status: 401, description: 'Unknown, used or expired refresh token, or its session ended (a reused one revokes the session)' })
+  @ApiProblems(
+    { status: 401, description: 'Unknown, used or expired refresh token, or its session ended (a reused one revokes the session)' },
+    { status: 429, description: 'Too many refreshes from this IP address (ANONYMOUS_RATE_LIMIT_PER_MINUTE a minute): wait the Retry-After seconds' },
+  )
   refreshTokens(@Body() dto: RefreshDto, @Ctx() ctx: RequestContext): Promise<TokenResponseDto> {
     return this.auth.refresh(dto.refreshToken, ctx);
   }
@@ -88,7 +103,11 @@ export class AuthController {
   @Authenticated({ permission: 'self', allowWithoutMfa: true })
   @ApiOperation({ summary: 'Change your password (needs the current one); ends your other sessions' })
   @ApiNoContentResponse({ description: 'Changed; your other sessions ended' })
-  @ApiProblems({ status: 422, description: 'Wrong current password (`wrong-password`), the account is locked (`account-locked`), the same password (`password-unchanged`), or the new one is refused by the policy (`weak-password`, the detail says which rule)' })
+  @ApiProblems({
+    status: 422,
+    description:
+      'Wrong current password (`wrong-password`), the account is locked (`account-locked`), the same password (`password-unchanged`), or the new one is refused by the policy (`weak-password`, the detail says which rule)',
+  })
   changePassword(@Ctx() ctx: RequestContext, @Body() dto: ChangePasswordDto): Promise<void> {
     return this.auth.changePassword(ctx, dto);
   }
@@ -98,7 +117,8 @@ export class AuthController {
   @Authenticated({ permission: 'self', allowWithoutMfa: true })
   @ApiOperation({
     summary: 'Start TOTP enrolment: a secret and an otpauth:// URI for an authenticator app; confirm with a code',
-    description: 'Needs the password, and a current code when a factor is already enrolled (replacing it ends the other sessions on confirmation). Wrong passwords count toward the lockout.',
+    description:
+      'Needs the password, and a current code when a factor is already enrolled (replacing it ends the other sessions on confirmation). Wrong passwords count toward the lockout.',
   })
   @ApiOkResponse({ type: MfaEnrolmentResponseDto })
   @ApiProblems({ status: 422, description: 'Wrong password (`wrong-password`) or code (`invalid-mfa-code`), or the account is locked (`account-locked`)' })
@@ -111,7 +131,11 @@ export class AuthController {
   @Authenticated({ permission: 'self' })
   @ApiOperation({ summary: 'Remove the second factor (password and a current code); ends the other sessions. Refused when MFA_REQUIRED.' })
   @ApiNoContentResponse({ description: 'Removed; your other sessions ended' })
-  @ApiProblems({ status: 422, description: 'Wrong password (`wrong-password`) or code (`invalid-mfa-code`), the account is locked (`account-locked`), no factor enrolled (`mfa-not-enrolled`), or a factor is required here (`mfa-required`)' })
+  @ApiProblems({
+    status: 422,
+    description:
+      'Wrong password (`wrong-password`) or code (`invalid-mfa-code`), the account is locked (`account-locked`), no factor enrolled (`mfa-not-enrolled`), or a factor is required here (`mfa-required`)',
+  })
   removeMfa(@Ctx() ctx: RequestContext, @Body() dto: MfaRemoveDto): Promise<void> {
     return this.auth.removeMfa(ctx, dto);
   }

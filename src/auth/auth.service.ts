@@ -11,9 +11,27 @@ import { PasswordHasher } from '../users/password-hasher';
 import { UserCredentialsService } from '../users/user-credentials.service';
 import { UserCredentials, UsersService } from '../users/users.service';
 import './auth.audit';
-import { AccountLockedError, InvalidCredentialsError, InvalidMfaCodeError, InvalidTokenError, MfaNotEnrolledError, MfaRequiredError, PasswordUnchangedError, RefusedMfaCodeError, WrongPasswordError } from './auth.errors';
+import {
+  AccountLockedError,
+  InvalidCredentialsError,
+  InvalidMfaCodeError,
+  InvalidTokenError,
+  MfaNotEnrolledError,
+  MfaRequiredError,
+  PasswordUnchangedError,
+  RefusedMfaCodeError,
+  WrongPasswordError,
+} from './auth.errors';
 import { AuthSessionRepository } from './auth-session.repository';
-import { ChangePasswordDto, MeResponseDto, MfaChallengeResponseDto, MfaEnrolDto, MfaEnrolmentResponseDto, MfaRemoveDto, TokenResponseDto } from './dto/auth.dto';
+import {
+  ChangePasswordDto,
+  MeResponseDto,
+  MfaChallengeResponseDto,
+  MfaEnrolDto,
+  MfaEnrolmentResponseDto,
+  MfaRemoveDto,
+  TokenResponseDto,
+} from './dto/auth.dto';
 import { TokenService } from './token.service';
 import { totp } from './totp';
 
@@ -62,13 +80,26 @@ export class AuthService {
     } catch (error) {
       // Recorded once per window and rule (the first refusal over the limit), so a flood adds one record.
       if (error instanceof RateLimitedError && error.firstInWindow) {
-        await this.audit.record(ctx, { action: 'auth.login.rate_limited', outcome: 'denied', resourceType: 'user', actor: { kind: 'anonymous', id: null, roles: [] }, details: { username, reason: 'too many sign-in attempts', windowSeconds } });
+        await this.audit.record(ctx, {
+          action: 'auth.login.rate_limited',
+          outcome: 'denied',
+          resourceType: 'user',
+          actor: { kind: 'anonymous', id: null, roles: [] },
+          details: { username, reason: 'too many sign-in attempts', windowSeconds },
+        });
       }
       throw error;
     }
     const user = await this.credentials.byUsername(username);
     const fail = async (reason: string, actorId: string | null): Promise<never> => {
-      await this.audit.record(ctx, { action: 'auth.login.failed', outcome: 'denied', resourceType: 'user', resourceId: actorId ?? undefined, actor: { kind: actorId ? 'user' : 'anonymous', id: actorId, roles: [] }, details: { username, reason } });
+      await this.audit.record(ctx, {
+        action: 'auth.login.failed',
+        outcome: 'denied',
+        resourceType: 'user',
+        resourceId: actorId ?? undefined,
+        actor: { kind: actorId ? 'user' : 'anonymous', id: actorId, roles: [] },
+        details: { username, reason },
+      });
       throw new InvalidCredentialsError();
     };
     if (!user) {
@@ -88,7 +119,12 @@ export class AuthService {
   /** After a good password: tokens, or a challenge when the user has a second factor. */
   async completeLogin(user: SignedInUser, ctx: RequestContext): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     if (user.mfaEnabled) {
-      await this.audit.record(ctx, { action: 'auth.login.mfa_challenge', resourceType: 'user', resourceId: user.id, actor: { kind: 'user', id: user.id, roles: user.roles } });
+      await this.audit.record(ctx, {
+        action: 'auth.login.mfa_challenge',
+        resourceType: 'user',
+        resourceId: user.id,
+        actor: { kind: 'user', id: user.id, roles: user.roles },
+      });
       return { kind: 'mfa-challenge', mfaRequired: true, challengeToken: this.tokens.challengeToken(user.id) };
     }
     return this.startSession(user, ctx);
@@ -121,6 +157,23 @@ export class AuthService {
 
   /** Rotates a refresh token. A token presented twice revokes its whole session (family). */
   async refresh(refreshToken: string, ctx: RequestContext): Promise<TokenResponseDto> {
+    // Per IP, as for refused anonymous requests: each refused refresh is recorded, so a flood of made-up tokens
+    // must not add a record per request.
+    const windowSeconds = 60;
+    try {
+      await this.rateLimiter.hit([{ bucket: `refresh:ip:${ctx.ip}`, limit: this.config.apiRateLimit.anonymousPerMinute, windowSeconds }], 'token refreshes');
+    } catch (error) {
+      if (error instanceof RateLimitedError && error.firstInWindow) {
+        await this.audit.record(ctx, {
+          action: 'auth.refresh.rate_limited',
+          outcome: 'denied',
+          resourceType: 'session',
+          actor: { kind: 'anonymous', id: null, roles: [] },
+          details: { reason: 'too many token refreshes', windowSeconds },
+        });
+      }
+      throw error;
+    }
     const oldHash = this.tokens.hashRefreshToken(refreshToken);
     const next = this.tokens.newRefreshToken();
     const outcome = await this.audit.transaction(ctx, { action: 'auth.refresh', resourceType: 'session' }, async (tx, change) => {
@@ -196,11 +249,15 @@ export class AuthService {
     if (user.mfaEnabled) await this.confirmCurrentCode(ctx, user, dto.code, 'auth.mfa.enrol');
     const secret = totp.newSecret();
     const principal = ctx.principal!;
-    return this.audit.transaction(ctx, { action: 'auth.mfa.enrol', resourceType: 'user', resourceId: principal.id, details: { replacing: user.mfaEnabled } }, async (tx, change) => {
-      change.set({});
-      await this.credentials.offerTotpSecret(tx, principal.id, this.encryption.encrypt(secret, `totp:${principal.id}`));
-      return { secret, otpauthUri: totp.uri(principal.username ?? principal.id, secret) };
-    });
+    return this.audit.transaction(
+      ctx,
+      { action: 'auth.mfa.enrol', resourceType: 'user', resourceId: principal.id, details: { replacing: user.mfaEnabled } },
+      async (tx, change) => {
+        change.set({});
+        await this.credentials.offerTotpSecret(tx, principal.id, this.encryption.encrypt(secret, `totp:${principal.id}`));
+        return { secret, otpauthUri: totp.uri(principal.username ?? principal.id, secret) };
+      },
+    );
   }
 
   /** Makes the offered secret the factor; a replaced factor ends every other session. */
@@ -210,7 +267,12 @@ export class AuthService {
     const step = user?.totpPendingSecret ? this.verifyTotp(user, user.totpPendingSecret, code) : null;
     if (!user || step === null) {
       await this.audit.record(ctx, { action: 'auth.mfa.confirm', outcome: 'denied', resourceType: 'user', resourceId: principal.id });
-      throw new RefusedMfaCodeError(user?.totpPendingSecret ? 'The code does not match the enrolled secret (check the device clock)' : 'Start enrolment first (POST /api/v1/auth/mfa/enrol)', 'is not valid');
+      throw new RefusedMfaCodeError(
+        user?.totpPendingSecret
+          ? 'The code does not match the enrolled secret (check the device clock)'
+          : 'Start enrolment first (POST /api/v1/auth/mfa/enrol)',
+        'is not valid',
+      );
     }
     await this.audit.transaction(ctx, { action: 'auth.mfa.confirm', resourceType: 'user', resourceId: user.id }, async (tx, change) => {
       const ended = user.mfaEnabled ? await this.sessions.revokeAllOfUser(tx, user.id, 'second factor replaced', principal.sessionId) : 0;
@@ -237,30 +299,65 @@ export class AuthService {
    * Checks the signed-in user's password before a sensitive change. Guesses are rate-limited per user and
    * count toward the account's lockout, like failed sign-ins; a locked account is refused.
    */
-  private async confirmPassword(ctx: RequestContext, password: string, field: string, action: 'auth.password.change' | 'auth.mfa.enrol' | 'auth.mfa.remove'): Promise<UserCredentials> {
+  private async confirmPassword(
+    ctx: RequestContext,
+    password: string,
+    field: string,
+    action: 'auth.password.change' | 'auth.mfa.enrol' | 'auth.mfa.remove',
+  ): Promise<UserCredentials> {
     const principal = ctx.principal!;
-    await this.rateLimiter.hit([{ bucket: `password-check:user:${principal.id}`, limit: PASSWORD_CHECKS, windowSeconds: PASSWORD_CHECK_WINDOW_SECONDS }], 'password confirmations');
+    await this.rateLimiter.hit(
+      [{ bucket: `password-check:user:${principal.id}`, limit: PASSWORD_CHECKS, windowSeconds: PASSWORD_CHECK_WINDOW_SECONDS }],
+      'password confirmations',
+    );
     const user = await this.credentials.byId(principal.id);
     const ok = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyDummy(password);
     if (user && !isLocked(user) && ok) return user;
     if (user && !isLocked(user)) await this.countFailure(ctx, user);
-    await this.audit.record(ctx, { action, outcome: 'denied', resourceType: 'user', resourceId: principal.id, details: { reason: user && isLocked(user) ? 'account locked' : 'wrong password' } });
+    await this.audit.record(ctx, {
+      action,
+      outcome: 'denied',
+      resourceType: 'user',
+      resourceId: principal.id,
+      details: { reason: user && isLocked(user) ? 'account locked' : 'wrong password' },
+    });
     if (user && isLocked(user)) throw new AccountLockedError();
     throw new WrongPasswordError(field);
   }
 
-  private async confirmCurrentCode(ctx: RequestContext, user: UserCredentials, code: string | undefined, action: 'auth.mfa.enrol' | 'auth.mfa.remove'): Promise<void> {
+  private async confirmCurrentCode(
+    ctx: RequestContext,
+    user: UserCredentials,
+    code: string | undefined,
+    action: 'auth.mfa.enrol' | 'auth.mfa.remove',
+  ): Promise<void> {
     await this.rateLimiter.hit([{ bucket: `mfa:user:${user.id}`, limit: MFA_ATTEMPTS, windowSeconds: MFA_WINDOW_SECONDS }], 'second-factor attempts');
     const step = code ? this.verifyTotp(user, user.totpSecret, code) : null;
     if (step !== null && (await this.credentials.acceptTotpStep(user.id, step))) return;
-    await this.audit.record(ctx, { action, outcome: 'denied', resourceType: 'user', resourceId: user.id, details: { reason: code ? 'wrong second-factor code' : 'no second-factor code' } });
-    throw new RefusedMfaCodeError(code ? 'The code is wrong, expired, or was already used' : 'A second factor is enrolled: send a current code to change it', code ? 'is not valid' : 'is required');
+    await this.audit.record(ctx, {
+      action,
+      outcome: 'denied',
+      resourceType: 'user',
+      resourceId: user.id,
+      details: { reason: code ? 'wrong second-factor code' : 'no second-factor code' },
+    });
+    throw new RefusedMfaCodeError(
+      code ? 'The code is wrong, expired, or was already used' : 'A second factor is enrolled: send a current code to change it',
+      code ? 'is not valid' : 'is required',
+    );
   }
 
   private async countFailure(ctx: RequestContext, user: UserCredentials): Promise<void> {
     const { lockedNow, failedLoginCount } = await this.credentials.recordFailure(user.id);
     if (lockedNow) {
-      await this.audit.record(ctx, { action: 'auth.lockout', outcome: 'denied', resourceType: 'user', resourceId: user.id, actor: { kind: 'user', id: user.id, roles: user.roles }, details: { failedLoginCount } });
+      await this.audit.record(ctx, {
+        action: 'auth.lockout',
+        outcome: 'denied',
+        resourceType: 'user',
+        resourceId: user.id,
+        actor: { kind: 'user', id: user.id, roles: user.roles },
+        details: { failedLoginCount },
+      });
     }
   }
 
