@@ -384,6 +384,10 @@ describe('reward claims', () => {
       expect((await decide(t, sup2, randomUUID(), 'approve')).status).toBe(404);
       expect((await decide(t, sup2, 'nope', 'approve')).status).toBe(400);
       expect((await get(sup2, `${REWARDS}/claims/${randomUUID()}`)).status).toBe(404);
+      // Any canonical UUID is an id in a path as in a body (the max and nil UUIDs too): unknown, not malformed.
+      for (const id of ['ffffffff-ffff-ffff-ffff-ffffffffffff', '00000000-0000-0000-0000-000000000000']) {
+        expect((await get(sup2, `${REWARDS}/claims/${id}`)).status).toBe(404);
+      }
     });
   });
 

@@ -58,7 +58,8 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/** Any UUID in its canonical form (RFC 9562, the nil and max UUIDs included), as bodies accept them (IsUUID('all')). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Route parameter pipe: a UUID, checked before it reaches SQL (400 naming the parameter otherwise). */
 export class ParseIdPipe implements PipeTransform<string, string> {
