@@ -131,7 +131,11 @@ async function integration(req: IncomingMessage): Promise<string> {
   return id;
 }
 
-/** Same database work as POST /api/v1/intake/tips: the key claim, then BEGIN, the tip (duplicate check included) with its audit record, the stored response, COMMIT. */
+/**
+ * Same database work as POST /api/v1/intake/tips: the rate-limit upsert, the key claim, then BEGIN, the tip with its
+ * place in the matching queue, its audit record, the stored response, COMMIT. (Its queued tips are matched by the
+ * Casefile service's worker, between rounds.)
+ */
 async function intakeTip(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const b = (await body(req)) as { channel: string; narrative: string };
   const integrationId = await integration(req);
@@ -151,7 +155,7 @@ async function intakeTip(req: IncomingMessage, res: ServerResponse): Promise<voi
     const { rows } = await client.query({
       name: 'tip-insert',
       text: INSERT_TIP_SQL,
-      values: [id, reference, integrationId, null, b.channel, b.narrative, null, null, false, true, null, null, null, null, null, 0.6, '[]', [], [], [], []],
+      values: [id, reference, integrationId, null, b.channel, b.narrative, null, null, false, true, null, null, null, null, null, '[]', '[]'],
     });
     await client.query({
       name: 'audit-read',
