@@ -17,6 +17,7 @@ import type { CreateSubjectDto } from './subjects/dto/subject.dto';
 import { SubjectsService } from './subjects/subjects.service';
 import type { SubmitTipDto } from './tips/dto/intake.dto';
 import { TipIntakeService } from './tips/tip-intake.service';
+import { TipMatchingWorker } from './tips/tip-matching-worker.service';
 import { UsersService } from './users/users.service';
 
 /**
@@ -334,6 +335,8 @@ export async function seedDemo(app: INestApplicationContext, out: (line: string)
   const seededAt = Date.now();
   const receipts = [];
   for (const tip of DEMO_TIPS) receipts.push(await intake.submit(asIntegration, tip));
+  // Matched in the background: wait for it, so the tips have their candidates when the seed ends.
+  await app.get(TipMatchingWorker).drain();
   const added = receipts.filter((r) => Date.parse(r.receivedAt) >= seededAt).length;
   out(`demo tips (fictional): ${receipts.map((r) => r.reference).join(', ')} (${added} added); sign in as demo.intake and try GET /api/v1/tips.`);
   out(

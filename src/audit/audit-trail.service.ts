@@ -45,6 +45,12 @@ export interface AuditChange {
   add(event: AuditEventInput): void;
 }
 
+/** Handed to the work of an audited batch. */
+export interface AuditBatch {
+  /** The records of the batch's changes (one per resource). Call it before the write that makes them: they ride along with it. */
+  setAll(events: AuditEventInput[]): void;
+}
+
 /** Context for work the system does by itself (scheduled jobs, the first-run bootstrap). */
 export const SYSTEM_CONTEXT: RequestContext = { requestId: 'system', ip: '', userAgent: undefined, principal: undefined };
 
@@ -98,6 +104,20 @@ export class AuditTrail implements AccessDenialRecorder {
         ctx.idempotency?.completeIn(tx, result);
         return result;
       });
+    } catch (error) {
+      await this.recordFailure(ctx, intent, error);
+      throw error;
+    }
+  }
+
+  /**
+   * A change of many resources at once (a background job's batch), in one transaction: the records `work`
+   * declares with `setAll()` commit with the change. When it fails, nothing of it stays and `intent` is recorded
+   * on its own as `error`, with the error's code.
+   */
+  async batch<T>(ctx: RequestContext, intent: AuditIntent, work: (tx: Tx, batch: AuditBatch) => Promise<T>): Promise<T> {
+    try {
+      return await this.database.transaction((tx) => work(tx, { setAll: (events) => this.repository.attachMany(tx, () => events.map((e) => this.toRecord(ctx, e))) }));
     } catch (error) {
       await this.recordFailure(ctx, intent, error);
       throw error;

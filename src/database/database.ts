@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import { TRY_XACT_LOCK_SQL, XACT_LOCK_SQL } from './advisory-lock';
@@ -44,6 +45,21 @@ interface TxState {
 }
 
 const states = new WeakMap<Tx, TxState>();
+
+/**
+ * PostgreSQL keeps 63 bytes of a prepared statement's name: a longer name (a patch's columns with its
+ * attachments) is cut to its start and a hash of the whole, so two long names never collide on the server.
+ */
+const shortNames = new Map<string, string>();
+function preparedName(name: string | undefined): string | undefined {
+  if (name === undefined || Buffer.byteLength(name) <= 63) return name;
+  let short = shortNames.get(name);
+  if (!short) {
+    short = `${name.slice(0, 40)}#${createHash('sha256').update(name).digest('base64url').slice(0, 16)}`;
+    shortNames.set(name, short);
+  }
+  return short;
+}
 
 function stateOf(tx: Tx): TxState {
   const state = states.get(tx);
@@ -92,11 +108,23 @@ export class Database {
   async query<R extends QueryResultRow>(statement: Statement, tx?: Tx): Promise<R[]> {
     try {
       const runner = tx ? stateOf(tx).client : this.pool;
-      const result = await runner.query<R>({ name: statement.name, text: statement.text, values: statement.values });
+      const result = await runner.query<R>({ name: preparedName(statement.name), text: statement.text, values: statement.values });
       return result.rows;
     } catch (error) {
       throw translateDatabaseError(error, statement.constraints);
     }
+  }
+
+  /**
+   * Rows of a statement with run-time settings in force (`pg_trgm.word_similarity_threshold`, say): set for the
+   * rest of `tx` when given (`set_config(…, true)`), else in a transaction of its own around the statement.
+   */
+  async queryWith<R extends QueryResultRow>(settings: Record<string, string>, statement: Statement, tx?: Tx): Promise<R[]> {
+    const run = async (t: Tx): Promise<R[]> => {
+      await this.query({ name: 'set-config', text: 'SELECT set_config(k, v, true) FROM unnest($1::text[], $2::text[]) AS s(k, v)', values: [Object.keys(settings), Object.values(settings)] }, t);
+      return this.query<R>(statement, t);
+    };
+    return tx ? run(tx) : this.transaction(run);
   }
 
   /**

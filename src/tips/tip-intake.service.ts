@@ -5,24 +5,25 @@ import { AppConfig } from '../config/app-config';
 import { newId } from '../database/ids';
 import { SubmitTipDto, TipReceiptDto, toTipReceipt } from './dto/intake.dto';
 import { extract } from './tip-extraction';
-import { TipMatcher } from './tip-matcher.service';
+import { TipMatchingWorker } from './tip-matching-worker.service';
 import { newTipReference, TIP_REFERENCE, TipsterVault } from './tipster-vault';
 import './tips.audit';
 import { ReferenceExhaustedError, TipNotFoundError } from './tips.errors';
 import { TipsRepository } from './tips.repository';
 
 /**
- * Tip intake, integration-facing. A tip is checked, its tipster sealed, its narrative's identifiers extracted
- * and matched to the registry (in the request: see the README for the measurement behind that choice), and
- * the tip, its candidates, its possible-duplicate flag, its audit record and (with the Idempotency-Key) the
- * stored response commit together. The audit records of intake carry no source IP or user agent.
+ * Tip intake, integration-facing. A tip is checked, its tipster sealed, its narrative's identifiers and name
+ * phrases extracted, and the tip (status `matching`), its place in the matching queue, its audit record and (with
+ * the Idempotency-Key) the stored response commit together. Matching to the registry and the duplicate check run
+ * right after, in the background (TipMatchingWorker: see the README for the measurements behind that choice).
+ * The audit records of intake carry no source IP or user agent.
  */
 @Injectable()
 export class TipIntakeService {
   constructor(
     private readonly tips: TipsRepository,
     private readonly vault: TipsterVault,
-    private readonly matcher: TipMatcher,
+    private readonly matching: TipMatchingWorker,
     private readonly audit: AuditTrail,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -31,10 +32,9 @@ export class TipIntakeService {
     const integrationId = ctx.principal!.id;
     const tipster = this.vault.prepare(dto.tipster);
     const extraction = extract(dto.narrative, { defaultPhoneRegion: this.config.defaultPhoneRegion, exclude: tipster.own });
-    const candidates = await this.matcher.match(extraction);
     const id = newId();
     const sealed = tipster.identity ? this.vault.seal(id, tipster.identity) : null;
-    return this.audit.transaction(untraced(ctx), { action: 'tip.submit', resourceType: 'tip', resourceId: id }, async (tx, change) => {
+    const receipt = await this.audit.transaction(untraced(ctx), { action: 'tip.submit', resourceType: 'tip', resourceId: id }, async (tx, change) => {
       for (let attempt = 0; attempt < 5; attempt++) {
         const reference = newTipReference();
         const inserted = await this.tips.insert(tx, {
@@ -54,8 +54,7 @@ export class TipIntakeService {
           tipsterPhoneHmac: tipster.phoneHmac,
           tipsterPseudonym: tipster.pseudonym,
           extracted: extraction.selectors,
-          candidates,
-          duplicateThreshold: this.config.tipDuplicateSimilarity,
+          phrases: extraction.phrases,
         });
         if (inserted) {
           // What the trail keeps of a new tip: never the tipster's identity, nor the narrative (it is the tip's content).
@@ -69,8 +68,7 @@ export class TipIntakeService {
               tipsterPseudonym: tipster.pseudonym,
               narrativeLength: dto.narrative.length,
               extracted: extraction.selectors.length,
-              candidates: candidates.length,
-              possibleDuplicateOf: inserted.possibleDuplicateOf,
+              phrases: extraction.phrases.length,
             },
           });
           return toTipReceipt(inserted);
@@ -85,6 +83,8 @@ export class TipIntakeService {
       }
       throw new ReferenceExhaustedError();
     });
+    this.matching.wake();
+    return receipt;
   }
 
   /** The status of a tip, for the integration that submitted it only (404 for any other). */

@@ -7,6 +7,7 @@ export const TIP_ERROR_STATUS = {
   'invalid-tipster': 400,
   'invalid-narrative': 400,
   'invalid-status-transition': 409,
+  'tip-matching': 409,
   'duplicate-needs-original': 422,
   'assignee-not-eligible': 422,
   'case-not-found': 422,
@@ -39,6 +40,8 @@ export class InvalidTipsterError extends TipsError {
 }
 
 export const ALLOWED_TIP_MOVES: Record<TipStatus, readonly TipStatus[]> = {
+  // The matching worker moves a tip on to received; staff cannot (TipStillMatchingError).
+  matching: [],
   received: ['triaged', 'duplicate'],
   triaged: ['assigned', 'duplicate'],
   assigned: ['actionable', 'not_actionable', 'duplicate'],
@@ -58,6 +61,13 @@ export class InvalidTipTransitionError extends TipsError {
         extensions: { allowed: [...allowed] },
       },
     );
+  }
+}
+
+/** A tip is matched to the registry in the background right after intake (seconds at most); its status waits for that. */
+export class TipStillMatchingError extends TipsError {
+  constructor() {
+    super('tip-matching', 'The tip is still being matched to the registry (status matching); its status can change once it is received, in a moment');
   }
 }
 
