@@ -1,5 +1,10 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
 import 'reflect-metadata';
 import { GRAPH_SQL } from '../../src/links/links.repository';
@@ -194,7 +199,46 @@ async function intakeTip(req: IncomingMessage, res: ServerResponse): Promise<voi
   }
 }
 
+/**
+ * The raw side of an evidence upload: the request body (no multipart, no framework) through SHA-256 and one
+ * AES-256-GCM stream into a file, fsynced; the download reads it back through the decipher and checks the tag.
+ */
+const uploads = mkdtempSync(join(tmpdir(), 'casefile-raw-uploads-'));
+const stored = new Map<string, { path: string; iv: Buffer; tag: Buffer; sha256: string }>();
+const uploadKey = randomBytes(32);
+
+async function rawUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const id = randomUUID();
+  const path = join(uploads, id);
+  const iv = randomBytes(12);
+  const hash = createHash('sha256');
+  const cipher = createCipheriv('aes-256-gcm', uploadKey, iv);
+  const encrypt = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, cipher.update(chunk));
+    },
+    flush(cb) {
+      cb(null, cipher.final());
+    },
+  });
+  await pipeline(req, encrypt, createWriteStream(path, { flush: true, highWaterMark: 1024 * 1024 }));
+  stored.set(id, { path, iv, tag: cipher.getAuthTag(), sha256: hash.digest('hex') });
+  send(res, 201, { id, sha256: stored.get(id)!.sha256 });
+}
+
+async function rawDownload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const file = stored.get(param(req, 'id'));
+  if (!file) return send(res, 404, {});
+  const decipher = createDecipheriv('aes-256-gcm', uploadKey, file.iv);
+  decipher.setAuthTag(file.tag);
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  await pipeline(createReadStream(file.path, { highWaterMark: 256 * 1024 }), decipher, res);
+}
+
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+  'POST /upload': rawUpload,
+  'GET /download': rawDownload,
   'POST /tips': intakeTip,
   // Same work as GET /api/v1/tips (first page): the session check, the queue statement, the list's audit record.
   'GET /tips-queue': async (req, res) => {
@@ -277,4 +321,7 @@ const server = createServer((req, res) => {
   handler(req, res).catch((e: unknown) => send(res, 500, { error: String(e) }));
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
-process.on('SIGTERM', () => server.close(() => void pool.end().then(() => process.exit(0))));
+process.on('SIGTERM', () => {
+  rmSync(uploads, { recursive: true, force: true });
+  server.close(() => void pool.end().then(() => process.exit(0)));
+});
