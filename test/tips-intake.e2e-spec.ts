@@ -94,6 +94,8 @@ describe('tip intake', () => {
       expect(await t.dataSource.query(`SELECT id FROM tip WHERE external_id = 'ext-42' AND integration_id = $1`, [integrationA])).toHaveLength(1);
       const records = await auditRecords(t, { action: 'tip.submit' });
       expect(records.filter((r) => r.details?.replayed === true)).toHaveLength(1);
+      // The refused insert of the retry is how intake recognises it, not a failure: no error record.
+      expect(records.filter((r) => r.outcome !== 'success')).toEqual([]);
       const fromB = await submitTip(t, keyB, aTip({ externalId: 'ext-42' })).expect(202);
       expect(fromB.body.reference).not.toBe(first.body.reference);
       const [index] = await t.dataSource.query<{ def: string }[]>(`SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'uq_tip_external'`);

@@ -175,7 +175,7 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
       expect(body).toMatchObject({ possibleDuplicateReason: 'similar-narrative' });
       expect(body.possibleDuplicateScore).toBeGreaterThanOrEqual(0.6);
       const [bands] = await t.dataSource.query<{ n: string }[]>('SELECT count(*) AS n FROM tip_narrative_band WHERE tip_id = $1', [last.id]);
-      expect(Number(bands.n)).toBe(16);
+      expect(Number(bands.n)).toBe(12);
       // Every tip of the flood but the first found an earlier one.
       const [flagged] = await t.dataSource.query<{ n: string }[]>(
         `SELECT count(*) AS n FROM tip WHERE reference = ANY($1) AND possible_duplicate_reason = 'similar-narrative'`,

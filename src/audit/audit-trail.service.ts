@@ -43,6 +43,11 @@ export interface AuditChange {
   set(completion: AuditCompletion): void;
   /** Another record in the same transaction (each account a job disables, say). */
   add(event: AuditEventInput): void;
+  /**
+   * The response, when it is known before the write (a single-statement change): the request's Idempotency-Key
+   * stores it with that write. Otherwise it is stored with the last write, once `work` has returned it.
+   */
+  respond(result: unknown): void;
 }
 
 /** Handed to the work of an audited batch. */
@@ -74,11 +79,13 @@ export class AuditTrail implements AccessDenialRecorder {
   /**
    * Runs `work` in one transaction whose audit record is `intent`, completed by `change.set()`. When it
    * fails, nothing of it stays, and the intent is recorded as `denied` (401/403/404) or `error` on its own,
-   * with the error's code.
+   * with the error's code (unless the error says it is not a failure: `unrecorded`, such as a retry that the
+   * caller answers). `singleStatement`: the change is one write carrying its record (see Database.transaction).
    */
-  async transaction<T>(ctx: RequestContext, intent: AuditIntent, work: (tx: Tx, change: AuditChange) => Promise<T>): Promise<T> {
+  async transaction<T>(ctx: RequestContext, intent: AuditIntent, work: (tx: Tx, change: AuditChange) => Promise<T>, options: { singleStatement?: boolean } = {}): Promise<T> {
+    let done: Tx | undefined;
     try {
-      return await this.database.transaction(async (tx) => {
+      const value = await this.database.transaction(async (tx) => {
         let completion: AuditCompletion = {};
         let pending: NewAuditRecord | undefined;
         let written = false;
@@ -98,12 +105,16 @@ export class AuditTrail implements AccessDenialRecorder {
             else attachIntent();
           },
           add: (event) => this.repository.attach(tx, () => this.toRecord(ctx, event)),
+          respond: (result) => ctx.idempotency?.completeIn(tx, result),
         };
         const result = await work(tx, change);
         if (!pending) attachIntent();
         ctx.idempotency?.completeIn(tx, result);
+        done = tx;
         return result;
-      });
+      }, options);
+      if (done) ctx.idempotency?.committed(done);
+      return value;
     } catch (error) {
       await this.recordFailure(ctx, intent, error);
       throw error;
@@ -154,7 +165,7 @@ export class AuditTrail implements AccessDenialRecorder {
   }
 
   private async recordFailure(ctx: RequestContext, intent: AuditIntent, error: unknown): Promise<void> {
-    if (error && typeof error === 'object' && this.recorded.has(error)) return;
+    if (error && typeof error === 'object' && (this.recorded.has(error) || (error as { unrecorded?: boolean }).unrecorded === true)) return;
     const domain = error instanceof DomainError ? error : undefined;
     const denied = domain !== undefined && [401, 403, 404].includes(domain.status);
     await this.record(ctx, { ...intent, outcome: denied ? 'denied' : 'error', details: { ...intent.details, problem: domain?.code ?? 'internal' } }).catch(() => undefined);

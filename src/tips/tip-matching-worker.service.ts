@@ -13,7 +13,7 @@ import './tips.audit';
 import { TipMatchResult, TipsRepository, TipToMatch } from './tips.repository';
 
 /** Tips matched in one transaction at most. */
-export const MATCH_BATCH = 200;
+export const MATCH_BATCH = 500;
 /** A tip whose matching failed this many times is received without candidates (and the failure audited). */
 export const MATCH_ATTEMPTS = 5;
 /** How often an idle worker looks for tips another replica received (this replica's own wake it at once). */
@@ -27,7 +27,7 @@ const SYSTEM = { kind: 'system', id: null } as const;
  * Matches received tips to the registry and flags their near duplicates, off the intake request: a tip is
  * `matching` from its intake until this worker has stored its candidates and moved it on to `received` (in the same
  * transaction as its `tip.match` audit record). Every replica runs one: it takes the oldest due tips in batches
- * (`FOR UPDATE SKIP LOCKED`, so replicas share the queue without waiting on each other), woken at once by its own
+ * (`FOR UPDATE SKIP LOCKED`, so replicas share the queue without waiting on each other; up to 500 a batch), woken at once by its own
  * replica's intake and polling every 250 ms for the others'. A batch costs about what one tip did in the request:
  * what its tips name is looked up once for all of them. A batch that fails is retried tip by tip, so one tip that
  * cannot be matched holds back no other; such a tip is retried later with a growing delay and, after

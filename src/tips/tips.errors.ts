@@ -12,6 +12,9 @@ export const TIP_ERROR_STATUS = {
   'assignee-not-eligible': 422,
   'case-not-found': 422,
   'reference-exhausted': 503,
+  // Met by intake's insert and answered there (never sent as such): a retry, or a reference drawn twice.
+  'external-id-seen': 409,
+  'reference-taken': 409,
 } as const;
 
 abstract class TipsError extends moduleErrors(TIP_ERROR_STATUS) {}
@@ -61,6 +64,22 @@ export class InvalidTipTransitionError extends TipsError {
         extensions: { allowed: [...allowed] },
       },
     );
+  }
+}
+
+/** The integration sent this externalId before (uq_tip_external): a retry, answered with the first tip. Not a failure. */
+export class ExternalIdSeenError extends TipsError {
+  readonly unrecorded = true;
+  constructor() {
+    super('external-id-seen', 'This integration sent this externalId before');
+  }
+}
+
+/** The reference drawn is taken (uq_tip_reference; 31^8 of them): intake draws again. Not a failure. */
+export class ReferenceTakenError extends TipsError {
+  readonly unrecorded = true;
+  constructor() {
+    super('reference-taken', 'The tip reference drawn is taken');
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database, Statement, Tx } from '../database/database';
 import type { CandidateEntityType, CandidateStatus } from './tip-candidate.entity';
 import type { TipChannel, TipStatus } from './tip.entity';
+import { ExternalIdSeenError, ReferenceTakenError } from './tips.errors';
 
 /** A tip as staff read it: never the sealed identity or the keyed hashes. */
 export interface TipRecord {
@@ -83,6 +84,7 @@ export interface NewTip {
   extracted: { kind: string; normalizedValue: string }[];
   /** The narrative's name phrases: for the matching worker. */
   phrases: string[];
+  receivedAt: Date;
 }
 
 /** Who is asking, for the need-to-know filter of lists and search. */
@@ -145,19 +147,18 @@ const NARRATIVE_KEY = 'lower(left(narrative, 500))';
 const VISIBLE = `($2::boolean OR (t.case_id IS NULL AND $3::boolean) OR (t.case_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = t.case_id AND m.user_id = $1)))`;
 
 /**
- * The intake statement: the tip, in status `matching`, and its place in the matching queue (with the narrative's
- * name phrases). A conflict on any unique index (the reference drawn, or the integration's externalId seen before)
- * inserts nothing and returns no row.
+ * The intake statement: the tip, in status `matching`, received at $18, and its place in the matching queue (with
+ * the narrative's name phrases). A unique index that refuses it (the reference drawn, or the integration's
+ * externalId seen before) fails the whole statement, and what rides along with it.
  */
 export const INSERT_TIP_SQL = `
   WITH ins AS (
          INSERT INTO tip (id, reference, integration_id, external_id, channel, narrative, language, occurred_at, reward_interest, anonymous,
-                          tipster_identity, tipster_email_hmac, tipster_phone_hmac, tipster_pseudonym, tipster_key_id, extracted, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, 'matching')
-         ON CONFLICT DO NOTHING
-         RETURNING id, reference, status, received_at AS "receivedAt"),
+                          tipster_identity, tipster_email_hmac, tipster_phone_hmac, tipster_pseudonym, tipster_key_id, extracted, status, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, 'matching', $18)
+         RETURNING id),
        queued AS (INSERT INTO tip_match_queue (tip_id, phrases) SELECT ins.id, $17::jsonb FROM ins)
-  SELECT * FROM ins`;
+  SELECT id FROM ins`;
 
 /**
  * The earlier tip each tip of a batch may repeat ($1 the tips, $2/$3 their MinHash bands as (tip, band) pairs,
@@ -262,35 +263,37 @@ export interface TipMatchResult {
 export class TipsRepository {
   constructor(private readonly database: Database) {}
 
-  /** The tip, queued for matching, or undefined when a unique index refused it (nothing written). */
-  async insert(tx: Tx, t: NewTip): Promise<TipReceiptRecord | undefined> {
-    const [row] = await this.database.query<TipReceiptRecord>(
-      {
-        name: 'tips-insert',
-        text: INSERT_TIP_SQL,
-        values: [
-          t.id,
-          t.reference,
-          t.integrationId,
-          t.externalId,
-          t.channel,
-          t.narrative,
-          t.language,
-          t.occurredAt,
-          t.rewardInterest,
-          t.anonymous,
-          t.tipsterIdentity,
-          t.tipsterEmailHmac,
-          t.tipsterPhoneHmac,
-          t.tipsterPseudonym,
-          t.tipsterKeyId,
-          JSON.stringify(t.extracted),
-          JSON.stringify(t.phrases),
-        ],
-      },
-      tx,
-    );
-    return row;
+  /**
+   * The tip, queued for matching, with what is attached to `tx` (its audit record, its stored response), in one
+   * statement. A retry of an externalId is ExternalIdSeenError, a reference drawn twice ReferenceTakenError:
+   * then nothing is written.
+   */
+  async insert(tx: Tx, t: NewTip): Promise<void> {
+    await this.database.write(tx, {
+      name: 'tips-insert',
+      text: INSERT_TIP_SQL,
+      values: [
+        t.id,
+        t.reference,
+        t.integrationId,
+        t.externalId,
+        t.channel,
+        t.narrative,
+        t.language,
+        t.occurredAt,
+        t.rewardInterest,
+        t.anonymous,
+        t.tipsterIdentity,
+        t.tipsterEmailHmac,
+        t.tipsterPhoneHmac,
+        t.tipsterPseudonym,
+        t.tipsterKeyId,
+        JSON.stringify(t.extracted),
+        JSON.stringify(t.phrases),
+        t.receivedAt,
+      ],
+      constraints: { uq_tip_external: () => new ExternalIdSeenError(), uq_tip_reference: () => new ReferenceTakenError() },
+    });
   }
 
   /**
