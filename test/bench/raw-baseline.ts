@@ -137,10 +137,14 @@ async function integration(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * Same database work as POST /api/v1/intake/tips: the rate-limit upsert, the key claim, then BEGIN, the tip with its
- * place in the matching queue, its audit record, the stored response, COMMIT. (Its queued tips are matched by the
- * Casefile service's worker, between rounds.)
+ * Same database work as POST /api/v1/intake/tips: the rate-limit upsert, the key claim, then one statement — the tip
+ * with its place in the matching queue, its audit record and the stored response (intake's statement with its two
+ * attachments; no BEGIN or COMMIT). Its queued tips are matched by the Casefile service's worker, between rounds.
  */
+const INTAKE_SQL = `WITH a0 AS (INSERT INTO audit_event (${AUDIT_COLUMNS}) VALUES ($19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)),
+     a1 AS (UPDATE idempotency_key SET state = 'completed', response_status = 202, response_body = to_jsonb($34::text) WHERE principal = $32 AND key = $33),
+     ${INSERT_TIP_SQL.trim().replace(/^WITH\s+/, '')}`;
+
 async function intakeTip(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const b = (await body(req)) as { channel: string; narrative: string };
   const integrationId = await integration(req);
@@ -152,51 +156,24 @@ async function intakeTip(req: IncomingMessage, res: ServerResponse): Promise<voi
     values: [principal, key, createHash('sha256').update(JSON.stringify(b)).digest('hex'), 120, 24],
   });
   if (!claim.rows[0]?.claimed) return send(res, 409, {});
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const id = randomUUID();
-    const reference = `TIP-${randomBytes(4).toString('hex').toUpperCase()}`;
-    const { rows } = await client.query({
-      name: 'tip-insert',
-      text: INSERT_TIP_SQL,
-      values: [id, reference, integrationId, null, b.channel, b.narrative, null, null, false, true, null, null, null, null, null, '[]', '[]'],
-    });
-    await client.query({
-      name: 'audit-read',
-      text: AUDIT_READ_SQL,
-      values: [
-        'integration',
-        integrationId,
-        [],
-        'tip.submit',
-        'tip',
-        id,
-        null,
-        'success',
-        'raw',
-        null,
-        null,
-        JSON.stringify({ reference: { before: null, after: reference } }),
-        null,
-      ],
-    });
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', fieldKey, iv);
-    const sealed = Buffer.concat([cipher.update(JSON.stringify(rows[0])), cipher.final(), cipher.getAuthTag()]).toString('base64url');
-    await client.query({
-      name: 'complete',
-      text: `UPDATE idempotency_key SET state = 'completed', response_status = 202, response_body = to_jsonb($3::text) WHERE principal = $1 AND key = $2`,
-      values: [principal, key, sealed],
-    });
-    await client.query('COMMIT');
-    send(res, 202, { reference: rows[0].reference, status: rows[0].status, receivedAt: rows[0].receivedAt });
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    client.release();
-  }
+  const id = randomUUID();
+  const reference = `TIP-${randomBytes(4).toString('hex').toUpperCase()}`;
+  const receipt = { reference, status: 'matching', receivedAt: new Date().toISOString() };
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', fieldKey, iv);
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(receipt)), cipher.final(), cipher.getAuthTag()]).toString('base64url');
+  await pool.query({
+    name: 'tip-intake',
+    text: INTAKE_SQL,
+    values: [
+      ...[id, reference, integrationId, null, b.channel, b.narrative, null, null, false, true, null, null, null, null, null, '[]', '[]', receipt.receivedAt],
+      ...['integration', integrationId, [], 'tip.submit', 'tip', id, null, 'success', 'raw', null, null, JSON.stringify({ reference: { before: null, after: reference } }), null],
+      principal,
+      key,
+      sealed,
+    ],
+  });
+  send(res, 202, receipt);
 }
 
 /**
