@@ -26,7 +26,7 @@ export async function generateTips(databaseUrl: string, n: number, integrationId
          SELECT gen_random_uuid(), 'TIP-Z' || upper(lpad(to_hex(i), 7, '0')), $1, 'bench-' || i,
                 (ARRAY['web_form', 'hotline', 'email', 'partner'])[1 + i % 4],
                 'Generated tip ' || i || ': a remote developer paid through a freelance platform may be an IT worker for a front company.',
-                true, 1 + (i * 7919) % 4, (ARRAY['received', 'triaged', 'assigned', 'closed'])[1 + (i / 3) % 4],
+                true, 1 + (i::bigint * 7919) % 4, (ARRAY['received', 'triaged', 'assigned', 'closed'])[1 + (i / 3) % 4],
                 now() - make_interval(secs => (i * 5.184)::int), (i % 10 = 0)::int
            FROM generate_series($2::int, $3::int) AS i`,
         [integrationId, from, to],
