@@ -38,6 +38,8 @@ describe('integrations and API keys', () => {
     const inUrl = await t.http().get(`/api/v1/intake/whoami?api_key=${apiKey}`).expect(400);
     expect(inUrl.body.type).toBe('urn:casefile:problem:credential-in-url');
     expect(t.rawLogs()).not.toContain(apiKey);
+    // Verified once (and so trusted for API_KEY_CACHE_SECONDS): the revoke still takes effect at once here.
+    await t.http().get('/api/v1/intake/whoami').set('X-API-Key', apiKey).expect(200);
     await t.http().post(`/api/v1/integrations/${id}/revoke`).set('Authorization', admin).expect(200);
     await t.http().get('/api/v1/intake/whoami').set('X-API-Key', apiKey).expect(401);
     await t.http().post(`/api/v1/integrations/${id}/rotate`).set('Authorization', admin).expect(422);
@@ -65,5 +67,26 @@ describe('integrations and API keys', () => {
     const { apiKey } = (await t.http().post('/api/v1/integrations').set('Authorization', admin).send({ name: 'partner' }).expect(201)).body as { apiKey: string };
     await t.http().get('/api/v1/users').set('X-API-Key', apiKey).expect(403);
     await t.http().get('/api/v1/intake/whoami').set('Authorization', supervisor.auth).expect(403);
+  });
+});
+
+describe('a verified API key, trusted for API_KEY_CACHE_SECONDS', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { API_KEY_CACHE_SECONDS: '1' }, label: 'apikeycache' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('is not looked up again within that time: a revoke made by another replica takes effect here within it', async () => {
+    const admin = await adminAuth(t);
+    const { apiKey, id } = (await t.http().post('/api/v1/integrations').set('Authorization', admin).send({ name: 'partner feed' }).expect(201)).body as { apiKey: string; id: string };
+    await t.http().get('/api/v1/intake/whoami').set('X-API-Key', apiKey).expect(200);
+    // Another replica revokes it (its own cache is not this one's).
+    await t.dataSource.query('UPDATE integration SET revoked_at = now() WHERE id = $1', [id]);
+    await t.http().get('/api/v1/intake/whoami').set('X-API-Key', apiKey).expect(200);
+    await new Promise((r) => setTimeout(r, 1100));
+    await t.http().get('/api/v1/intake/whoami').set('X-API-Key', apiKey).expect(401);
   });
 });

@@ -1,7 +1,7 @@
 import { TipIntakeService } from '../src/tips/tip-intake.service';
 import { auditRecords, signedIn } from './support/actors';
 import { createTestApp, TestApp } from './support/test-app';
-import { anIntegration, aSubmittedTip, aTip, submitTip } from './support/tips';
+import { anIntegration, aSubmittedTip, aTip, matched, submitTip } from './support/tips';
 
 const REFERENCE = /^TIP-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/;
 
@@ -28,8 +28,12 @@ describe('tip intake', () => {
       .expect(202);
     expect(Object.keys(res.body).sort()).toEqual(['receivedAt', 'reference', 'status']);
     expect(res.body.reference).toMatch(REFERENCE);
-    expect(res.body.status).toBe('received');
+    // Matched to the registry right after, in the background: `matching` until then, then `received`.
+    expect(res.body.status).toBe('matching');
     expect(new Date(res.body.receivedAt).toISOString()).toBe(res.body.receivedAt);
+    await matched(t, res.body.reference);
+    const later = await t.http().get(`/api/v1/intake/tips/${res.body.reference}`).set('X-API-Key', keyA).expect(200);
+    expect(later.body).toEqual({ ...res.body, status: 'received' });
     const [tip] = await t.dataSource.query<{ id: string; integration_id: string }[]>('SELECT id, integration_id FROM tip WHERE reference = $1', [
       res.body.reference,
     ]);
@@ -90,6 +94,8 @@ describe('tip intake', () => {
       expect(await t.dataSource.query(`SELECT id FROM tip WHERE external_id = 'ext-42' AND integration_id = $1`, [integrationA])).toHaveLength(1);
       const records = await auditRecords(t, { action: 'tip.submit' });
       expect(records.filter((r) => r.details?.replayed === true)).toHaveLength(1);
+      // The refused insert of the retry is how intake recognises it, not a failure: no error record.
+      expect(records.filter((r) => r.outcome !== 'success')).toEqual([]);
       const fromB = await submitTip(t, keyB, aTip({ externalId: 'ext-42' })).expect(202);
       expect(fromB.body.reference).not.toBe(first.body.reference);
       const [index] = await t.dataSource.query<{ def: string }[]>(`SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'uq_tip_external'`);

@@ -23,14 +23,14 @@ describe('the triage queue', () => {
         .http()
         .patch(`/api/v1/tips/${made[5]}`)
         .set('Authorization', staff.auth)
-        .set('If-Match', 'W/"1"')
+        .set('If-Match', 'W/"2"')
         .send({ priority: 'urgent', assigneeId: staff.id })
         .expect(200);
       await fresh
         .http()
         .patch(`/api/v1/tips/${made[3]}`)
         .set('Authorization', staff.auth)
-        .set('If-Match', 'W/"1"')
+        .set('If-Match', 'W/"2"')
         .send({ priority: 'low', status: 'triaged' })
         .expect(200);
       const pages: string[] = [];

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { keyId } from '../src/config/secrets';
+import { TipMatcher } from '../src/tips/tip-matcher.service';
+import { TipMatchingWorker } from '../src/tips/tip-matching-worker.service';
 import { TipsterReencryption } from '../src/tips/tipster-reencryption.service';
 import { auditRecords, signedIn } from './support/actors';
 import { aCase, addMember, Actor } from './support/cases';
 import { createTestApp, TestApp } from './support/test-app';
-import { anIntegration, aSubmittedTip, aTip, submitTip } from './support/tips';
+import { anIntegration, aSubmittedTip, aTip, matched, submitTip } from './support/tips';
 
 describe('tip triage, matching, duplicates and tipster protection', () => {
   let t: TestApp;
@@ -94,7 +96,7 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
         ]),
       );
       expect(res.body.candidateCount).toBe(res.body.candidates.length);
-      expect(res.headers.etag).toBe('W/"1"');
+      expect(res.headers.etag).toBe('W/"2"');
     });
 
     it('confirms and rejects candidates; a rejected one stays rejected for that tip and entity', async () => {
@@ -116,9 +118,72 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
       ]);
       expect(row.n).toBe('1');
     });
+    it('matches in the background: the tip is matching until its candidates are stored, then received, with a tip.match record; staff wait for it (409)', async () => {
+      const res = await submitTip(t, key, aTip({ narrative: 'He writes from it.warrior@example.com every night.' })).expect(202);
+      expect(res.body.status).toBe('matching');
+      const [{ id }] = await t.dataSource.query<{ id: string }[]>('SELECT id FROM tip WHERE reference = $1', [res.body.reference]);
+      await matched(t, res.body.reference as string);
+      const [record] = await auditRecords(t, { action: 'tip.match', resourceId: id });
+      expect(record).toMatchObject({ outcome: 'success', actor_kind: 'system' });
+      expect(record.changes).toMatchObject({ status: { before: 'matching', after: 'received' }, candidateCount: { after: 3 } });
+      expect(JSON.stringify(record)).not.toContain('it.warrior');
+      // Held back as if still being matched: a status change waits (a priority may change meanwhile).
+      await t.dataSource.query(`UPDATE tip SET status = 'matching' WHERE id = $1`, [id]);
+      const early = await as(intake).patch(`/api/v1/tips/${id}`, 2, { status: 'triaged' });
+      expect(early.status).toBe(409);
+      expect(early.body.type).toBe('urn:casefile:problem:tip-matching');
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { priority: 'high' })).status).toBe(200);
+      await t.dataSource.query(`UPDATE tip SET status = 'received' WHERE id = $1`, [id]);
+    });
+
+    it('retries a tip that fails to match on its own, without holding back the others, and receives it without candidates after 5 failures', async () => {
+      const matcher = t.app.get(TipMatcher);
+      const spy = jest.spyOn(matcher, 'matchAll').mockImplementation(async function (this: TipMatcher, extractions, tx) {
+        if (extractions.some((e) => e.phrases.includes('Poison Pill'))) throw new Error('matching failed (test)');
+        return TipMatcher.prototype.matchAll.call(this, extractions, tx);
+      });
+      try {
+        const poison = await submitTip(t, key, aTip({ narrative: `Ask about Poison Pill at the office (${randomBytes(3).toString('hex')}).` })).expect(202);
+        const healthy = await aSubmittedTip(t, key, { narrative: 'A healthy tip about it.warrior@example.com.' });
+        expect((await as(intake).get(`/api/v1/tips/${healthy.id}`)).body.status).toBe('received');
+        const [queued] = await t.dataSource.query<{ tip_id: string; attempts: number }[]>(
+          'SELECT q.tip_id, q.attempts FROM tip_match_queue q JOIN tip t ON t.id = q.tip_id WHERE t.reference = $1',
+          [poison.body.reference],
+        );
+        expect(queued.attempts).toBeGreaterThanOrEqual(1);
+        await t.dataSource.query('UPDATE tip_match_queue SET attempts = 5, available_at = now() WHERE tip_id = $1', [queued.tip_id]);
+        t.app.get(TipMatchingWorker).wake();
+        await matched(t, poison.body.reference as string);
+        const [gaveUp] = await auditRecords(t, { action: 'tip.match', resourceId: queued.tip_id }).then((rs) => rs.filter((r) => r.outcome === 'error' && r.changes));
+        expect(gaveUp.details.reason).toMatch(/received without candidates/);
+        expect((await as(intake).get(`/api/v1/tips/${queued.tip_id}`)).body).toMatchObject({ status: 'received', candidateCount: 0 });
+      } finally {
+        spy.mockRestore();
+      }
+    });
   });
 
   describe('duplicates', () => {
+    it('finds the duplicate of a narrative in a flood of near-identical ones through its bands, newest first', async () => {
+      const flood = (n: string): string =>
+        `Flood ${n}: a remote developer called Alex writes from dev${n}@example.org and asked to be paid to a wallet; he says the company is Northpeak Trading.`;
+      const refs: string[] = [];
+      for (let i = 0; i < 40; i++) refs.push((await submitTip(t, key, aTip({ narrative: flood(randomBytes(4).toString('hex')) })).expect(202)).body.reference as string);
+      for (const r of refs) await matched(t, r);
+      const last = await aSubmittedTip(t, key, { narrative: flood('ffffffff') });
+      const body = (await as(intake).get(`/api/v1/tips/${last.id}`)).body;
+      expect(body).toMatchObject({ possibleDuplicateReason: 'similar-narrative' });
+      expect(body.possibleDuplicateScore).toBeGreaterThanOrEqual(0.6);
+      const [bands] = await t.dataSource.query<{ n: string }[]>('SELECT count(*) AS n FROM tip_narrative_band WHERE tip_id = $1', [last.id]);
+      expect(Number(bands.n)).toBe(12);
+      // Every tip of the flood but the first found an earlier one.
+      const [flagged] = await t.dataSource.query<{ n: string }[]>(
+        `SELECT count(*) AS n FROM tip WHERE reference = ANY($1) AND possible_duplicate_reason = 'similar-narrative'`,
+        [refs],
+      );
+      expect(Number(flagged.n)).toBe(39);
+    });
+
     it('flags a tip from the same tipster (keyed hash) and one with a near-identical narrative; staff clear the flag or mark it duplicate', async () => {
       const first = await aSubmittedTip(t, key, {
         tipster: { email: PLANTED.email, name: PLANTED.name, phone: PLANTED.phone, contactPreference: 'email' },
@@ -137,23 +202,23 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
       const n = await as(intake).get(`/api/v1/tips/${near.id}`);
       expect(n.body).toMatchObject({ possibleDuplicateOf: first.id, possibleDuplicateReason: 'similar-narrative' });
       expect(n.body.possibleDuplicateScore).toBeGreaterThanOrEqual(0.6);
-      const cleared = await as(intake).patch(`/api/v1/tips/${same.id}`, 1, { clearPossibleDuplicate: true });
-      expect(cleared.body).toMatchObject({ possibleDuplicateOf: null, version: 2 });
-      const marked = await as(intake).patch(`/api/v1/tips/${near.id}`, 1, { status: 'duplicate', duplicateOf: first.id });
+      const cleared = await as(intake).patch(`/api/v1/tips/${same.id}`, 2, { clearPossibleDuplicate: true });
+      expect(cleared.body).toMatchObject({ possibleDuplicateOf: null, version: 3 });
+      const marked = await as(intake).patch(`/api/v1/tips/${near.id}`, 2, { status: 'duplicate', duplicateOf: first.id });
       expect(marked.body).toMatchObject({ status: 'duplicate', duplicateOf: first.id, possibleDuplicateOf: null });
-      expect((await as(intake).patch(`/api/v1/tips/${same.id}`, 2, { status: 'duplicate' })).status).toBe(422);
-      expect((await as(intake).patch(`/api/v1/tips/${same.id}`, 2, { status: 'duplicate', duplicateOf: same.id })).status).toBe(422);
+      expect((await as(intake).patch(`/api/v1/tips/${same.id}`, 3, { status: 'duplicate' })).status).toBe(422);
+      expect((await as(intake).patch(`/api/v1/tips/${same.id}`, 3, { status: 'duplicate', duplicateOf: same.id })).status).toBe(422);
     });
   });
 
   describe('the status machine and the other changes', () => {
     it('moves received → triaged → assigned → actionable → closed; refuses impossible moves with 409 naming the allowed ones', async () => {
       const { id } = await aSubmittedTip(t, key);
-      const skip = await as(intake).patch(`/api/v1/tips/${id}`, 1, { status: 'actionable' });
+      const skip = await as(intake).patch(`/api/v1/tips/${id}`, 2, { status: 'actionable' });
       expect(skip.status).toBe(409);
       expect(skip.body.detail).toMatch(/from received it can go to: triaged, duplicate/);
       expect(skip.body.allowed).toEqual(['triaged', 'duplicate']);
-      let v = 1;
+      let v = 2;
       for (const status of ['triaged', 'assigned', 'actionable', 'closed']) {
         const res = await as(intake).patch(`/api/v1/tips/${id}`, v, { status });
         expect([status, res.status]).toEqual([status, 200]);
@@ -169,7 +234,7 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
     it('sets priority, assignee (who may triage) and Admiralty grading; needs If-Match (428, 412)', async () => {
       const { id } = await aSubmittedTip(t, key);
       expect((await t.http().patch(`/api/v1/tips/${id}`).set('Authorization', intake.auth).send({ priority: 'high' })).status).toBe(428);
-      const changed = await as(intake).patch(`/api/v1/tips/${id}`, 1, {
+      const changed = await as(intake).patch(`/api/v1/tips/${id}`, 2, {
         priority: 'urgent',
         assigneeId: investigator.id,
         sourceReliability: 'B',
@@ -179,14 +244,14 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
         priority: 'urgent',
         assigneeId: investigator.id,
         grading: { sourceReliability: 'B', informationCredibility: 2 },
-        version: 2,
+        version: 3,
       });
-      expect((await as(intake).patch(`/api/v1/tips/${id}`, 1, { priority: 'low' })).status).toBe(412);
-      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { assigneeId: auditor.id })).body.type).toBe('urn:casefile:problem:assignee-not-eligible');
-      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { sourceReliability: 'G' })).status).toBe(400);
-      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { informationCredibility: 7 })).status).toBe(400);
-      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { reference: 'TIP-22222222' })).status).toBe(400);
-      const unassigned = await as(intake).patch(`/api/v1/tips/${id}`, 2, { assigneeId: null, sourceReliability: null });
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 2, { priority: 'low' })).status).toBe(412);
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 3, { assigneeId: auditor.id })).body.type).toBe('urn:casefile:problem:assignee-not-eligible');
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 3, { sourceReliability: 'G' })).status).toBe(400);
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 3, { informationCredibility: 7 })).status).toBe(400);
+      expect((await as(intake).patch(`/api/v1/tips/${id}`, 3, { reference: 'TIP-22222222' })).status).toBe(400);
+      const unassigned = await as(intake).patch(`/api/v1/tips/${id}`, 3, { assigneeId: null, sourceReliability: null });
       expect(unassigned.body).toMatchObject({ assigneeId: null, grading: { sourceReliability: null, informationCredibility: 2 } });
     });
   });
@@ -197,13 +262,13 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
       const c = await aCase(t, investigator);
       await addMember(t, c.id as string, investigator, analyst, 'viewer');
       expect((await as(outsider).get(`/api/v1/tips/${id}`)).status).toBe(200);
-      const refused = await as(outsider).patch(`/api/v1/tips/${id}`, 1, { caseId: c.id });
+      const refused = await as(outsider).patch(`/api/v1/tips/${id}`, 2, { caseId: c.id });
       expect(refused.status).toBe(422);
-      const linked = await as(investigator).patch(`/api/v1/tips/${id}`, 1, { caseId: c.id });
+      const linked = await as(investigator).patch(`/api/v1/tips/${id}`, 2, { caseId: c.id });
       expect(linked.body.caseId).toBe(c.id);
       expect((await as(outsider).get(`/api/v1/tips/${id}`)).status).toBe(404);
       expect((await as(intake).get(`/api/v1/tips/${id}`)).status).toBe(404);
-      expect((await as(outsider).patch(`/api/v1/tips/${id}`, 2, { priority: 'high' })).status).toBe(404);
+      expect((await as(outsider).patch(`/api/v1/tips/${id}`, 3, { priority: 'high' })).status).toBe(404);
       expect((await as(analyst).get(`/api/v1/tips/${id}`)).status).toBe(200);
       expect((await as(supervisor).get(`/api/v1/tips/${id}`)).status).toBe(200);
       const queued = async (who: Actor): Promise<boolean> => (await as(who).get('/api/v1/tips?limit=100')).body.data.some((d: { id: string }) => d.id === id);

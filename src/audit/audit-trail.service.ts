@@ -44,6 +44,17 @@ export interface AuditChange {
   set(completion: AuditCompletion): void;
   /** Another record in the same transaction (each account a job disables, say). */
   add(event: AuditEventInput): void;
+  /**
+   * The response, when it is known before the write (a single-statement change): the request's Idempotency-Key
+   * stores it with that write. Otherwise it is stored with the last write, once `work` has returned it.
+   */
+  respond(result: unknown): void;
+}
+
+/** Handed to the work of an audited batch. */
+export interface AuditBatch {
+  /** The records of the batch's changes (one per resource). Call it before the write that makes them: they ride along with it. */
+  setAll(events: AuditEventInput[]): void;
 }
 
 /** Context for work the system does by itself (scheduled jobs, the first-run bootstrap). */
@@ -69,11 +80,13 @@ export class AuditTrail implements AccessDenialRecorder {
   /**
    * Runs `work` in one transaction whose audit record is `intent`, completed by `change.set()`. When it
    * fails, nothing of it stays, and the intent is recorded as `denied` (401/403/404) or `error` on its own,
-   * with the error's code.
+   * with the error's code (unless the error says it is not a failure: `unrecorded`, such as a retry that the
+   * caller answers). `singleStatement`: the change is one write carrying its record (see Database.transaction).
    */
-  async transaction<T>(ctx: RequestContext, intent: AuditIntent, work: (tx: Tx, change: AuditChange) => Promise<T>): Promise<T> {
+  async transaction<T>(ctx: RequestContext, intent: AuditIntent, work: (tx: Tx, change: AuditChange) => Promise<T>, options: { singleStatement?: boolean } = {}): Promise<T> {
+    let done: Tx | undefined;
     try {
-      return await this.database.transaction(async (tx) => {
+      const value = await this.database.transaction(async (tx) => {
         let completion: AuditCompletion = {};
         let pending: NewAuditRecord | undefined;
         let written = false;
@@ -93,12 +106,30 @@ export class AuditTrail implements AccessDenialRecorder {
             else attachIntent();
           },
           add: (event) => this.repository.attach(tx, () => this.toRecord(ctx, event)),
+          respond: (result) => ctx.idempotency?.completeIn(tx, result),
         };
         const result = await work(tx, change);
         if (!pending) attachIntent();
         ctx.idempotency?.completeIn(tx, result);
+        done = tx;
         return result;
-      });
+      }, options);
+      if (done) ctx.idempotency?.committed(done);
+      return value;
+    } catch (error) {
+      await this.recordFailure(ctx, intent, error);
+      throw error;
+    }
+  }
+
+  /**
+   * A change of many resources at once (a background job's batch), in one transaction: the records `work`
+   * declares with `setAll()` commit with the change. When it fails, nothing of it stays and `intent` is recorded
+   * on its own as `error`, with the error's code.
+   */
+  async batch<T>(ctx: RequestContext, intent: AuditIntent, work: (tx: Tx, batch: AuditBatch) => Promise<T>): Promise<T> {
+    try {
+      return await this.database.transaction((tx) => work(tx, { setAll: (events) => this.repository.attachMany(tx, () => events.map((e) => this.toRecord(ctx, e))) }));
     } catch (error) {
       await this.recordFailure(ctx, intent, error);
       throw error;
@@ -135,7 +166,7 @@ export class AuditTrail implements AccessDenialRecorder {
   }
 
   private async recordFailure(ctx: RequestContext, intent: AuditIntent, error: unknown): Promise<void> {
-    if (error && typeof error === 'object' && this.recorded.has(error)) return;
+    if (error && typeof error === 'object' && (this.recorded.has(error) || (error as { unrecorded?: boolean }).unrecorded === true)) return;
     // A database that did not answer the change will not answer its failure record either: trying would make
     // the client wait as long again for a 503. The request's log line (with its request id) keeps the attempt.
     if (databaseSilent(error)) return;

@@ -81,6 +81,26 @@ export class AuditRepository {
   }
 
   /**
+   * Appends several records within `tx` as one statement riding along with the transaction's next write (one
+   * data-modifying CTE over arrays, whatever their number). `records` is read when it is sent.
+   */
+  attachMany(tx: Tx, records: () => NewAuditRecord[]): void {
+    const casts = ['text', 'uuid', 'jsonb', 'text', 'text', 'text', 'uuid', 'text', 'text', 'text', 'text', 'jsonb', 'jsonb'];
+    this.database.attach(tx, {
+      shape: 'audit-many',
+      text: (first) =>
+        `INSERT INTO audit_event (${INSERT_COLUMNS.join(', ')})
+         SELECT ${INSERT_COLUMNS.map((c) => (c === 'actor_roles' ? 'ARRAY(SELECT jsonb_array_elements_text(r.actor_roles))' : `r.${c}`)).join(', ')}
+           FROM unnest(${casts.map((c, j) => `$${first + j}::${c}[]`).join(', ')}) WITH ORDINALITY AS r(${INSERT_COLUMNS.join(', ')}, n)
+          ORDER BY r.n`,
+      values: () => {
+        const rows = records().map(insertValues);
+        return casts.map((_, j) => rows.map((row) => (j === 2 ? JSON.stringify(row[j]) : row[j])));
+      },
+    });
+  }
+
+  /**
    * A denial that may repeat: counts it in its window (`key` × fixed window of `windowSeconds`) and appends
    * `record` only when it is the window's first — one statement, race-safe (the upsert decides which
    * request is first, across replicas). Returns the denial's number in its window.

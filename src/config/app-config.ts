@@ -20,6 +20,8 @@ export class AppConfig {
   readonly loginRateLimit: { perIp: number; perUsername: number; windowSeconds: number };
   /** Per signed-in principal on every authenticated route, and per IP for refused anonymous requests (per minute). */
   readonly apiRateLimit: { perPrincipalPerMinute: number; anonymousPerMinute: number };
+  /** Seconds a verified API key is trusted without a database look-up (0: never). */
+  readonly apiKeyCacheSeconds: number;
   /** Expensive routes (audit verify, export) running at once. */
   readonly expensiveConcurrency: { perPrincipal: number; total: number };
   readonly audit: { sealIntervalMs: number; checkpointIntervalSeconds: number; denialWindowSeconds: number };
@@ -57,6 +59,7 @@ export class AppConfig {
       windowSeconds: env.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
     };
     this.apiRateLimit = { perPrincipalPerMinute: env.API_RATE_LIMIT_PER_MINUTE, anonymousPerMinute: env.ANONYMOUS_RATE_LIMIT_PER_MINUTE };
+    this.apiKeyCacheSeconds = env.API_KEY_CACHE_SECONDS;
     this.expensiveConcurrency = { perPrincipal: env.EXPENSIVE_CONCURRENCY_PER_PRINCIPAL, total: env.EXPENSIVE_CONCURRENCY_TOTAL };
     this.audit = { sealIntervalMs: env.AUDIT_SEAL_INTERVAL_MS, checkpointIntervalSeconds: env.AUDIT_CHECKPOINT_INTERVAL_SECONDS, denialWindowSeconds: env.AUDIT_DENIAL_WINDOW_SECONDS };
     this.schedulerEnabled = env.SCHEDULER_ENABLED;

@@ -90,6 +90,13 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000)
   API_RATE_LIMIT_PER_MINUTE = 600;
 
+  /**
+   * How long a verified integration API key is trusted without asking the database again (0: never). A revoke or
+   * rotate takes effect at once on the replica that made it, and within this many seconds on the others.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  API_KEY_CACHE_SECONDS = 5;
+
   /** Refused anonymous requests (no or bad credentials) per minute per client IP, before any is recorded. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000)
   ANONYMOUS_RATE_LIMIT_PER_MINUTE = 60;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseFaultOf } from '../common/errors/database-fault';
@@ -42,6 +43,9 @@ export interface Attachment {
 interface TxState {
   client: PoolClient;
   attachments: Attachment[];
+  /** A change made by one statement: no BEGIN or COMMIT around it (see `transaction`). */
+  single: boolean;
+  statements: number;
 }
 
 const states = new WeakMap<Tx, TxState>();
@@ -71,6 +75,21 @@ function connectionUnusable(held: Held, error: unknown): boolean {
   return fault === 'query-timeout' || fault === 'database-unavailable';
 }
 
+/**
+ * PostgreSQL keeps 63 bytes of a prepared statement's name: a longer name (a patch's columns with its
+ * attachments) is cut to its start and a hash of the whole, so two long names never collide on the server.
+ */
+const shortNames = new Map<string, string>();
+function preparedName(name: string | undefined): string | undefined {
+  if (name === undefined || Buffer.byteLength(name) <= 63) return name;
+  let short = shortNames.get(name);
+  if (!short) {
+    short = `${name.slice(0, 40)}#${createHash('sha256').update(name).digest('base64url').slice(0, 16)}`;
+    shortNames.set(name, short);
+  }
+  return short;
+}
+
 function stateOf(tx: Tx): TxState {
   const state = states.get(tx);
   if (!state) throw new Error('This transaction has ended');
@@ -91,22 +110,27 @@ export class Database {
     this.pool = pgPool(dataSource);
   }
 
-  /** Runs `work` in one transaction on one pooled connection: BEGIN, the work, what is still attached, COMMIT. */
-  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction on one pooled connection: BEGIN, the work, what is still attached, COMMIT.
+   * With `singleStatement`, the work is one write (with what is attached to it) and the transaction is that
+   * statement's own: no BEGIN or COMMIT, two round trips fewer for a hot write; a second statement is an error.
+   */
+  async transaction<T>(work: (tx: Tx) => Promise<T>, options: { singleStatement?: boolean } = {}): Promise<T> {
     const held = await this.connect();
     const { client } = held;
     const tx = {} as Tx;
-    states.set(tx, { client, attachments: [] });
+    const single = options.singleStatement === true;
+    states.set(tx, { client, attachments: [], single, statements: 0 });
     let broken = false;
     try {
-      await client.query('BEGIN');
+      if (!single) await client.query('BEGIN');
       const result = await work(tx);
       await this.flush(tx);
-      await client.query('COMMIT');
+      if (!single) await client.query('COMMIT');
       return result;
     } catch (error) {
       if (connectionUnusable(held, error)) broken = true;
-      else
+      else if (!single)
         await client.query('ROLLBACK').catch(() => {
           broken = true;
         });
@@ -120,12 +144,26 @@ export class Database {
   /** Rows of a statement, in `tx` when given, else on the pool (its own implicit transaction). */
   async query<R extends QueryResultRow>(statement: Statement, tx?: Tx): Promise<R[]> {
     try {
-      const runner = tx ? stateOf(tx).client : this.pool;
-      const result = await runner.query<R>({ name: statement.name, text: statement.text, values: statement.values });
+      const state = tx ? stateOf(tx) : undefined;
+      if (state?.single && ++state.statements > 1) throw new Error(`a single-statement change ran a second statement (${statement.name ?? 'unnamed'})`);
+      const runner = state ? state.client : this.pool;
+      const result = await runner.query<R>({ name: preparedName(statement.name), text: statement.text, values: statement.values });
       return result.rows;
     } catch (error) {
       throw translateDatabaseError(error, statement.constraints);
     }
+  }
+
+  /**
+   * Rows of a statement with run-time settings in force (`pg_trgm.word_similarity_threshold`, say): set for the
+   * rest of `tx` when given (`set_config(…, true)`), else in a transaction of its own around the statement.
+   */
+  async queryWith<R extends QueryResultRow>(settings: Record<string, string>, statement: Statement, tx?: Tx): Promise<R[]> {
+    const run = async (t: Tx): Promise<R[]> => {
+      await this.query({ name: 'set-config', text: 'SELECT set_config(k, v, true) FROM unnest($1::text[], $2::text[]) AS s(k, v)', values: [Object.keys(settings), Object.values(settings)] }, t);
+      return this.query<R>(statement, t);
+    };
+    return tx ? run(tx) : this.transaction(run);
   }
 
   /**

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/database';
 import { RequestContext } from '../access/request-context';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { assertVersion } from '../common/concurrency/if-match';
 import { Page, paginate } from '../common/pagination/keyset';
+import type { Tx } from '../database/database';
 import { newId } from '../database/ids';
 import { normalizeDomain } from '../selectors/selector-normalizers';
 import { CreateOrganizationDto, OrganizationListQueryDto, OrganizationResponseDto, toOrganizationResponse, UpdateOrganizationDto, WebsiteDto } from './dto/organization.dto';
@@ -92,7 +92,7 @@ export class OrganizationsService {
   }
 
   /** For tip matching: for each phrase, the organizations one of whose names holds it (word similarity ≥ minScore). */
-  async namesMentioned(phrases: readonly string[], minScore: number): Promise<{ term: string; id: string; matchedName: string; matchedKind: 'name' | 'alias'; score: number }[]> {
-    return this.organizations.namesMentioned(phrases, minScore);
+  async namesMentioned(phrases: readonly string[], minScore: number, tx?: Tx): Promise<{ term: string; id: string; matchedName: string; matchedKind: 'name' | 'alias'; score: number }[]> {
+    return this.organizations.namesMentioned(phrases, minScore, tx);
   }
 }

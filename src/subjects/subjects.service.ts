@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/database';
 import { RequestContext } from '../access/request-context';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { assertVersion } from '../common/concurrency/if-match';
 import { Page, paginate } from '../common/pagination/keyset';
+import type { Tx } from '../database/database';
 import { newId } from '../database/ids';
 import { CreateSubjectDto, storedDateOf, SubjectListQueryDto, SubjectResponseDto, toSubjectResponse, UpdateSubjectDto } from './dto/subject.dto';
 import type { SubjectStatus } from './subject.entity';
@@ -88,8 +88,8 @@ export class SubjectsService {
   }
 
   /** For tip matching: for each phrase, the subjects one of whose names holds it (word similarity ≥ minScore). */
-  async namesMentioned(phrases: readonly string[], minScore: number): Promise<{ term: string; id: string; matchedName: string; matchedKind: 'full_name' | 'alias'; score: number }[]> {
-    return this.subjects.namesMentioned(phrases, minScore);
+  async namesMentioned(phrases: readonly string[], minScore: number, tx?: Tx): Promise<{ term: string; id: string; matchedName: string; matchedKind: 'full_name' | 'alias'; score: number }[]> {
+    return this.subjects.namesMentioned(phrases, minScore, tx);
   }
 
   /** For search: subjects whose full name or an alias is close to `term`, best first. */

@@ -28,6 +28,7 @@ export class TipIntakeController {
       'Needs an `Idempotency-Key` (a unique value per submission, reused on retries): a retry with the same key and body gets the same answer and ' +
       'no second tip, also after a crash between the insert and the response. The same `externalId` from the same integration is recognised as ' +
       'a retry too (a unique index) and answered with the first tip. The tipster is encrypted at rest; no IP address or user agent is kept. ' +
+      'The tip is answered in status `matching`: it is matched to the registry and checked for duplicates right after, in the background (seconds at most), then `received`. ' +
       `The narrative is stored as sent (plain text, never interpreted). Body limit ${INTAKE_BODY_LIMIT / 1024} KiB; rate-limited per key.`,
   })
   @ApiHeader({

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/database';
 import { LinksService } from '../links/links.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import type { SelectorKind } from '../selectors/selector-normalizers';
@@ -25,10 +26,11 @@ const KIND_WORDS: Record<SelectorKind, string> = {
 };
 
 /**
- * Matches what a narrative names against the registry, through the registry's own services (one batched
- * statement each): identifiers by exact normalised value, then who `uses` or `owns` them and the
- * organizations those people are `employed_by`; name-like phrases by trigram word similarity. Every match
- * becomes a candidate with its reasons in words and a score (the best of its reasons).
+ * Matches what narratives name against the registry, through the registry's own services, for a batch of tips
+ * at once (one batched statement each for the whole batch, whatever its size: what several tips name is looked up
+ * once): identifiers by exact normalised value, then who `uses` or `owns` them and the organizations those people
+ * are `employed_by`; name-like phrases by trigram word similarity. Every match becomes a candidate of its tip with
+ * its reasons in words and a score (the best of its reasons).
  */
 @Injectable()
 export class TipMatcher {
@@ -39,11 +41,18 @@ export class TipMatcher {
     private readonly organizations: OrganizationsService,
   ) {}
 
-  async match(extraction: Extraction): Promise<NewCandidate[]> {
+  /** The candidates of each extraction, in order. `tx` (the worker's) runs the name look-ups. */
+  async matchAll(extractions: readonly Extraction[], tx?: Tx): Promise<NewCandidate[][]> {
+    const unique = <T>(items: T[], key: (t: T) => string): T[] => [...new Map(items.map((i) => [key(i), i])).values()];
+    const allSelectors = unique(
+      extractions.flatMap((e) => e.selectors),
+      (s) => `${s.kind}|${s.normalizedValue}`,
+    );
+    const allPhrases = [...new Set(extractions.flatMap((e) => e.phrases))];
     const [selectors, subjectNames, organizationNames] = await Promise.all([
-      extraction.selectors.length ? this.selectors.findByNormalized(extraction.selectors) : [],
-      extraction.phrases.length ? this.subjects.namesMentioned(extraction.phrases, NAME_MATCH_THRESHOLD) : [],
-      extraction.phrases.length ? this.organizations.namesMentioned(extraction.phrases, NAME_MATCH_THRESHOLD) : [],
+      allSelectors.length ? this.selectors.findByNormalized(allSelectors) : [],
+      allPhrases.length ? this.subjects.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx) : [],
+      allPhrases.length ? this.organizations.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx) : [],
     ]);
     const holders = selectors.length ? await this.links.holdersOf(selectors.map((s) => s.id)) : [];
     const subjectIds = new Set([...subjectNames.map((n) => n.id), ...holders.filter((h) => h.entityType === 'subject').map((h) => h.entityId)]);
@@ -54,48 +63,47 @@ export class TipMatcher {
     ]);
     const label = new Map<string, string>([...subjectLabels.map((s) => [s.id, s.label] as const), ...organizationLabels.map((o) => [o.id, o.label] as const)]);
     const selectorById = new Map(selectors.map((s) => [s.id, s]));
-
-    const found = new Map<string, NewCandidate>();
-    const add = (entityType: NewCandidate['entityType'], entityId: string, score: number, reason: string): void => {
-      const key = `${entityType}:${entityId}`;
-      const current = found.get(key) ?? { entityType, entityId, score: 0, reasons: [] };
-      current.score = Math.max(current.score, Math.round(score * 1000) / 1000);
-      if (!current.reasons.includes(reason) && current.reasons.length < 10) current.reasons.push(reason);
-      found.set(key, current);
-    };
+    const selectorByValue = new Map(selectors.map((s) => [`${s.kind}|${s.normalizedValue}`, s]));
     const spell = (selectorId: string): string => {
       const s = selectorById.get(selectorId);
       return s ? `${KIND_WORDS[s.kind]} ${s.normalizedValue}` : 'an identifier';
     };
-    for (const s of selectors) add('selector', s.id, 1, `${KIND_WORDS[s.kind]} ${s.normalizedValue} is in the registry`);
-    for (const h of holders) {
-      if (!label.has(h.entityId)) continue;
-      const verb = h.kind === 'owns' ? 'is owned by' : 'is used by';
-      if (h.via === null) add(h.entityType, h.entityId, 0.95 * h.confidence, `${spell(h.selectorId)} ${verb} ${label.get(h.entityId)}`);
-      else
-        add(
-          h.entityType,
-          h.entityId,
-          0.8 * h.confidence,
-          `${spell(h.selectorId)} is used by ${label.get(h.via) ?? 'a subject'}, employed by ${label.get(h.entityId)}`,
-        );
-    }
-    for (const n of subjectNames)
-      add(
-        'subject',
-        n.id,
-        n.score,
-        `the narrative names "${n.term}", like ${n.matchedKind === 'alias' ? 'alias' : 'name'} "${n.matchedName}" of ${label.get(n.id) ?? 'a subject'}`,
-      );
-    for (const n of organizationNames)
-      add(
-        'organization',
-        n.id,
-        n.score,
-        `the narrative names "${n.term}", like ${n.matchedKind === 'alias' ? 'alias' : 'name'} "${n.matchedName}" of ${label.get(n.id) ?? 'an organization'}`,
-      );
-    return [...found.values()]
-      .sort((a, b) => b.score - a.score || a.entityType.localeCompare(b.entityType) || a.entityId.localeCompare(b.entityId))
-      .slice(0, 100);
+
+    return extractions.map((extraction) => {
+      const found = new Map<string, NewCandidate>();
+      const add = (entityType: NewCandidate['entityType'], entityId: string, score: number, reason: string): void => {
+        const key = `${entityType}:${entityId}`;
+        const current = found.get(key) ?? { entityType, entityId, score: 0, reasons: [] };
+        current.score = Math.max(current.score, Math.round(score * 1000) / 1000);
+        if (!current.reasons.includes(reason) && current.reasons.length < 10) current.reasons.push(reason);
+        found.set(key, current);
+      };
+      const mine = extraction.selectors.map((e) => selectorByValue.get(`${e.kind}|${e.normalizedValue}`)).filter((s) => s !== undefined);
+      const mineIds = new Set(mine.map((s) => s.id));
+      const phrases = new Set(extraction.phrases);
+      for (const s of mine) add('selector', s.id, 1, `${KIND_WORDS[s.kind]} ${s.normalizedValue} is in the registry`);
+      for (const h of holders) {
+        if (!mineIds.has(h.selectorId) || !label.has(h.entityId)) continue;
+        const verb = h.kind === 'owns' ? 'is owned by' : 'is used by';
+        if (h.via === null) add(h.entityType, h.entityId, 0.95 * h.confidence, `${spell(h.selectorId)} ${verb} ${label.get(h.entityId)}`);
+        else
+          add(
+            h.entityType,
+            h.entityId,
+            0.8 * h.confidence,
+            `${spell(h.selectorId)} is used by ${label.get(h.via) ?? 'a subject'}, employed by ${label.get(h.entityId)}`,
+          );
+      }
+      const named = [
+        { type: 'subject' as const, names: subjectNames, unknown: 'a subject' },
+        { type: 'organization' as const, names: organizationNames, unknown: 'an organization' },
+      ];
+      for (const { type, names, unknown } of named)
+        for (const n of names.filter((n) => phrases.has(n.term)))
+          add(type, n.id, n.score, `the narrative names "${n.term}", like ${n.matchedKind === 'alias' ? 'alias' : 'name'} "${n.matchedName}" of ${label.get(n.id) ?? unknown}`);
+      return [...found.values()]
+        .sort((a, b) => b.score - a.score || a.entityType.localeCompare(b.entityType) || a.entityId.localeCompare(b.entityId))
+        .slice(0, 100);
+    });
   }
 }

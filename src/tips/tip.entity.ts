@@ -3,7 +3,7 @@ import { CaseEntity } from '../cases/case.entity';
 import { IntegrationEntity } from '../integrations/integration.entity';
 import { UserEntity } from '../users/user.entity';
 
-export type TipStatus = 'received' | 'triaged' | 'assigned' | 'actionable' | 'not_actionable' | 'closed' | 'duplicate';
+export type TipStatus = 'matching' | 'received' | 'triaged' | 'assigned' | 'actionable' | 'not_actionable' | 'closed' | 'duplicate';
 export type TipChannel = 'web_form' | 'hotline' | 'email' | 'partner' | 'employer' | 'other';
 
 /**
@@ -14,7 +14,7 @@ export type TipChannel = 'web_form' | 'hotline' | 'email' | 'partner' | 'employe
  * agent of anyone is stored here.
  */
 @Entity({ name: 'tip' })
-@Check('ck_tip_status', `status IN ('received', 'triaged', 'assigned', 'actionable', 'not_actionable', 'closed', 'duplicate')`)
+@Check('ck_tip_status', `status IN ('matching', 'received', 'triaged', 'assigned', 'actionable', 'not_actionable', 'closed', 'duplicate')`)
 @Check('ck_tip_channel', `channel IN ('web_form', 'hotline', 'email', 'partner', 'employer', 'other')`)
 @Check('ck_tip_priority', `priority BETWEEN 1 AND 4`)
 @Check('ck_tip_reliability', `source_reliability IS NULL OR source_reliability IN ('A', 'B', 'C', 'D', 'E', 'F')`)

@@ -1,6 +1,7 @@
 declare module '../audit/audit-actions' {
   interface AuditActions {
     'tip.submit': true;
+    'tip.match': true;
     'tip.status.read': true;
     'tip.list': true;
     'tip.read': true;

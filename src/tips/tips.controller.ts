@@ -68,12 +68,15 @@ export class TipsController {
     description:
       'Status moves `received` → `triaged` → `assigned` → `actionable` | `not_actionable` → `closed`; `duplicate` (with `duplicateOf`, a tip you may see) from ' +
       'received, triaged or assigned. Any other move is a 409 whose detail and `allowed` name the allowed ones. `caseId` links the tip to a case you may see: ' +
-      'from then on only its members and supervisors see the tip. `clearPossibleDuplicate` clears the flag set at intake.',
+      'from then on only its members and supervisors see the tip. `clearPossibleDuplicate` clears the flag set when the tip was matched.',
   })
   @ApiOkResponse({ type: TipDetailDto, headers: ETAG_HEADER })
   @ApiIfMatch()
   @ApiProblems({ status: 404, description: NOT_FOUND })
-  @ApiProblems({ status: 409, description: 'A status move that is not allowed (`invalid-status-transition`, with `allowed`)' })
+  @ApiProblems({
+    status: 409,
+    description: 'A status move that is not allowed (`invalid-status-transition`, with `allowed`), or one asked of a tip still being matched (`tip-matching`, status `matching`: a moment after intake)',
+  })
   @ApiProblems({ status: 422, description: '`duplicate-needs-original`, `assignee-not-eligible`, `case-not-found`' })
   updateTip(
     @Ctx() ctx: RequestContext,

@@ -7,10 +7,14 @@ export const TIP_ERROR_STATUS = {
   'invalid-tipster': 400,
   'invalid-narrative': 400,
   'invalid-status-transition': 409,
+  'tip-matching': 409,
   'duplicate-needs-original': 422,
   'assignee-not-eligible': 422,
   'case-not-found': 422,
   'reference-exhausted': 503,
+  // Met by intake's insert and answered there (never sent as such): a retry, or a reference drawn twice.
+  'external-id-seen': 409,
+  'reference-taken': 409,
 } as const;
 
 abstract class TipsError extends moduleErrors(TIP_ERROR_STATUS) {}
@@ -39,6 +43,8 @@ export class InvalidTipsterError extends TipsError {
 }
 
 export const ALLOWED_TIP_MOVES: Record<TipStatus, readonly TipStatus[]> = {
+  // The matching worker moves a tip on to received; staff cannot (TipStillMatchingError).
+  matching: [],
   received: ['triaged', 'duplicate'],
   triaged: ['assigned', 'duplicate'],
   assigned: ['actionable', 'not_actionable', 'duplicate'],
@@ -58,6 +64,29 @@ export class InvalidTipTransitionError extends TipsError {
         extensions: { allowed: [...allowed] },
       },
     );
+  }
+}
+
+/** The integration sent this externalId before (uq_tip_external): a retry, answered with the first tip. Not a failure. */
+export class ExternalIdSeenError extends TipsError {
+  readonly unrecorded = true;
+  constructor() {
+    super('external-id-seen', 'This integration sent this externalId before');
+  }
+}
+
+/** The reference drawn is taken (uq_tip_reference; 31^8 of them): intake draws again. Not a failure. */
+export class ReferenceTakenError extends TipsError {
+  readonly unrecorded = true;
+  constructor() {
+    super('reference-taken', 'The tip reference drawn is taken');
+  }
+}
+
+/** A tip is matched to the registry in the background right after intake (seconds at most); its status waits for that. */
+export class TipStillMatchingError extends TipsError {
+  constructor() {
+    super('tip-matching', 'The tip is still being matched to the registry (status matching); its status can change once it is received, in a moment');
   }
 }
 

@@ -8,6 +8,8 @@ import { UsersModule } from '../users/users.module';
 import { TipIntakeController } from './tip-intake.controller';
 import { TipIntakeService } from './tip-intake.service';
 import { TipMatcher } from './tip-matcher.service';
+import { TipMatchingWorker } from './tip-matching-worker.service';
+import { TipsJobs } from './tips.jobs';
 import { TipsterVault } from './tipster-vault';
 import { TipsController } from './tips.controller';
 import { TipsRepository } from './tips.repository';
@@ -18,7 +20,7 @@ import { TipsterReencryption } from './tipster-reencryption.service';
 @Module({
   imports: [CasesModule, UsersModule, SelectorsModule, SubjectsModule, OrganizationsModule, LinksModule],
   controllers: [TipIntakeController, TipsController],
-  providers: [TipsRepository, TipsterVault, TipMatcher, TipIntakeService, TipsService, TipsterReencryption],
-  exports: [TipsService, TipsterReencryption],
+  providers: [TipsRepository, TipsterVault, TipMatcher, TipMatchingWorker, TipsJobs, TipIntakeService, TipsService, TipsterReencryption],
+  exports: [TipsService, TipsterReencryption, TipMatchingWorker],
 })
 export class TipsModule {}

@@ -3,6 +3,7 @@ import { TIP_VISIBLE_SQL } from '../access/tip-visibility';
 import { Database, Statement, Tx } from '../database/database';
 import type { CandidateEntityType, CandidateStatus } from './tip-candidate.entity';
 import type { TipChannel, TipStatus } from './tip.entity';
+import { ExternalIdSeenError, ReferenceTakenError } from './tips.errors';
 
 /** A tip as staff read it: never the sealed identity or the keyed hashes. */
 export interface TipRecord {
@@ -82,8 +83,9 @@ export interface NewTip {
   tipsterPhoneHmac: string | null;
   tipsterPseudonym: string | null;
   extracted: { kind: string; normalizedValue: string }[];
-  candidates: NewCandidate[];
-  duplicateThreshold: number;
+  /** The narrative's name phrases: for the matching worker. */
+  phrases: string[];
+  receivedAt: Date;
 }
 
 /** A tip as a reward claim shows it: its reference, case, whether the tipster asked for a reward, and the pseudonym. */
@@ -95,11 +97,6 @@ export interface TipRewardView {
   rewardInterest: boolean;
   anonymous: boolean;
   tipsterPseudonym: string | null;
-}
-
-/** Inserted, with the earlier tip it may repeat (found in the same statement). */
-export interface InsertedTip extends TipReceiptRecord {
-  possibleDuplicateOf: string | null;
 }
 
 /** Who is asking, for the need-to-know filter of lists and search. */
@@ -162,78 +159,239 @@ const NARRATIVE_KEY = 'lower(left(narrative, 500))';
 const VISIBLE = TIP_VISIBLE_SQL;
 
 /**
- * The intake statement: the earlier tip this one may repeat (same tipster's keyed hash, or the nearest narrative
- * by trigram distance — a KNN walk of the GiST index, so its cost does not grow with a flood of near-identical
- * tips — when its similarity reaches the threshold; both within 30 days), the tip, and its candidates — one statement.
- * A conflict on any unique index (the reference drawn, or the integration's externalId seen before) inserts
- * nothing and returns no row.
+ * The intake statement: the tip, in status `matching`, received at $18, and its place in the matching queue (with
+ * the narrative's name phrases). A unique index that refuses it (the reference drawn, or the integration's
+ * externalId seen before) fails the whole statement, and what rides along with it.
  */
 export const INSERT_TIP_SQL = `
-  WITH same_tipster AS (
-         SELECT id, 1::real AS score, 'same-tipster' AS reason, received_at FROM tip
-          WHERE (($12::text IS NOT NULL AND tipster_email_hmac = $12) OR ($13::text IS NOT NULL AND tipster_phone_hmac = $13))
-            AND received_at > now() - interval '30 days'
-          ORDER BY received_at DESC LIMIT 1),
-       close_text AS (
-         SELECT n.id, similarity(n.key, lower(left($6, 500))) AS score, 'similar-narrative' AS reason, n.received_at FROM (
-           SELECT id, ${NARRATIVE_KEY} AS key, received_at FROM tip
-            WHERE received_at > now() - interval '30 days'
-            ORDER BY ${NARRATIVE_KEY} <-> lower(left($6, 500)) LIMIT 1) n),
-       dup AS (
-         SELECT * FROM (SELECT * FROM same_tipster UNION ALL SELECT * FROM close_text) d WHERE d.score >= $16 ORDER BY d.score DESC, d.received_at DESC LIMIT 1),
-       ins AS (
+  WITH ins AS (
          INSERT INTO tip (id, reference, integration_id, external_id, channel, narrative, language, occurred_at, reward_interest, anonymous,
-                          tipster_identity, tipster_email_hmac, tipster_phone_hmac, tipster_pseudonym, tipster_key_id, extracted, candidate_count,
-                          possible_duplicate_of, possible_duplicate_score, possible_duplicate_reason)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17::jsonb, cardinality($18::text[]),
-                dup.id, dup.score, dup.reason
-           FROM (SELECT 1) one LEFT JOIN dup ON true
-         ON CONFLICT DO NOTHING
-         RETURNING id, reference, status, received_at AS "receivedAt", possible_duplicate_of AS "possibleDuplicateOf"),
+                          tipster_identity, tipster_email_hmac, tipster_phone_hmac, tipster_pseudonym, tipster_key_id, extracted, status, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, 'matching', $18)
+         RETURNING id),
+       queued AS (INSERT INTO tip_match_queue (tip_id, phrases) SELECT ins.id, $17::jsonb FROM ins)
+  SELECT id FROM ins`;
+
+/**
+ * The earlier tip each tip of a batch may repeat ($1 the tips, $2/$3 their MinHash bands as (tip, band) pairs,
+ * $4 the least similarity): the latest one of the last 30 days with the same tipster hash (e-mail or phone); else
+ * the most similar narrative among the earlier tips that share the most bands with it (each band read newest
+ * first, 4 rows at most: bounded however many near-identical tips a flood brings; the similarity computed by
+ * pg_trgm on the comparison keys, of the first such tip, and of the next four only when the first is not close
+ * enough); else, only for a tip whose bands found nothing close enough, the nearest
+ * narrative by a KNN walk of the GiST trigram index (cheap there: what is near it is not a crowd, or the bands would
+ * have found it). "Earlier" is (received_at, id) before the tip's own.
+ */
+export const TIP_DUPLICATES_SQL = `
+  WITH me AS (
+         SELECT t.id, t.received_at, lower(left(t.narrative, 500)) AS key, t.tipster_email_hmac AS email, t.tipster_phone_hmac AS phone
+           FROM tip t WHERE t.id = ANY($1::uuid[])),
+       near AS (
+         SELECT p.tip_id, b.tip_id AS other, count(*) AS shared, max(b.received_at) AS at
+           FROM unnest($2::uuid[], $3::bigint[]) AS p(tip_id, band)
+           JOIN me ON me.id = p.tip_id
+          CROSS JOIN LATERAL (
+                SELECT n.tip_id, n.received_at FROM tip_narrative_band n
+                 WHERE n.band_hash = p.band AND n.received_at > now() - interval '30 days' AND (n.received_at, n.tip_id) < (me.received_at, me.id)
+                 ORDER BY n.received_at DESC, n.tip_id DESC LIMIT 4) b
+          GROUP BY p.tip_id, b.tip_id),
+       ranked AS (SELECT near.*, row_number() OVER (PARTITION BY near.tip_id ORDER BY near.shared DESC, near.at DESC, near.other) AS rank FROM near),
+       best AS (
+         SELECT r.tip_id, o.id, similarity(me.key, lower(left(o.narrative, 500)))::real AS score, o.received_at
+           FROM ranked r JOIN me ON me.id = r.tip_id JOIN tip o ON o.id = r.other
+          WHERE r.rank = 1),
+       close_text AS (
+         SELECT * FROM best
+         UNION ALL
+         SELECT r.tip_id, o.id, similarity(me.key, lower(left(o.narrative, 500)))::real AS score, o.received_at
+           FROM ranked r JOIN me ON me.id = r.tip_id JOIN tip o ON o.id = r.other
+          WHERE r.rank BETWEEN 2 AND 5 AND NOT EXISTS (SELECT 1 FROM best b WHERE b.tip_id = r.tip_id AND b.score >= $4)),
+       unmatched AS MATERIALIZED (SELECT me.* FROM me WHERE NOT EXISTS (SELECT 1 FROM close_text s WHERE s.tip_id = me.id AND s.score >= $4)),
+       nearest AS (
+         SELECT m.id AS tip_id, k.id, similarity(m.key, k.key)::real AS score, k.received_at
+           FROM unmatched m
+          CROSS JOIN LATERAL (
+                SELECT o.id, lower(left(o.narrative, 500)) AS key, o.received_at FROM tip o
+                 WHERE o.received_at > now() - interval '30 days' AND (o.received_at, o.id) < (m.received_at, m.id)
+                 ORDER BY lower(left(o.narrative, 500)) <-> m.key LIMIT 1) k),
+       same_tipster AS (
+         SELECT me.id AS tip_id, s.id, s.received_at
+           FROM me CROSS JOIN LATERAL (
+                SELECT o.id, o.received_at FROM tip o
+                 WHERE ((me.email IS NOT NULL AND o.tipster_email_hmac = me.email) OR (me.phone IS NOT NULL AND o.tipster_phone_hmac = me.phone))
+                   AND o.received_at > now() - interval '30 days' AND (o.received_at, o.id) < (me.received_at, me.id)
+                 ORDER BY o.received_at DESC LIMIT 1) s)
+  SELECT DISTINCT ON (d.tip_id) d.tip_id AS "tipId", d.id, d.score, d.reason
+    FROM (SELECT tip_id, id, 1::real AS score, 'same-tipster' AS reason, received_at, 0 AS pref FROM same_tipster
+          UNION ALL SELECT tip_id, id, score, 'similar-narrative', received_at, 1 FROM close_text
+          UNION ALL SELECT tip_id, id, score, 'similar-narrative', received_at, 1 FROM nearest) d
+   WHERE d.score >= $4
+   ORDER BY d.tip_id, d.pref, d.score DESC, d.received_at DESC, d.id`;
+
+/**
+ * What the matching worker found for a batch, in one statement: each tip's candidates and bands, its duplicate
+ * flag, its candidate count and status `received` (only a tip still `matching`), and its queue row gone.
+ */
+const STORE_MATCHES_SQL = `
+  WITH r AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::real[], $4::text[], $5::int[]) AS r(id, dup, score, reason, candidates)),
+       dequeued AS (DELETE FROM tip_match_queue q USING r WHERE q.tip_id = r.id),
        cand AS (
          INSERT INTO tip_candidate (tip_id, entity_type, entity_id, score, reasons)
-         SELECT ins.id, c.entity_type, c.entity_id, c.score, c.reasons
-           FROM ins CROSS JOIN unnest($18::text[], $19::uuid[], $20::real[], $21::jsonb[]) AS c(entity_type, entity_id, score, reasons))
-  SELECT * FROM ins`;
+         SELECT c.tip_id, c.entity_type, c.entity_id, c.score, c.reasons
+           FROM unnest($6::uuid[], $7::text[], $8::uuid[], $9::real[], $10::jsonb[]) AS c(tip_id, entity_type, entity_id, score, reasons)
+         ON CONFLICT DO NOTHING),
+       bands AS (
+         INSERT INTO tip_narrative_band (band_hash, received_at, tip_id)
+         SELECT DISTINCT b.band, b.received_at, b.tip_id FROM unnest($11::uuid[], $12::bigint[], $13::timestamptz[]) AS b(tip_id, band, received_at)
+         ON CONFLICT DO NOTHING)
+  UPDATE tip t SET status = 'received', possible_duplicate_of = r.dup, possible_duplicate_score = r.score, possible_duplicate_reason = r.reason,
+         candidate_count = r.candidates, updated_at = clock_timestamp(), version = t.version + 1
+    FROM r WHERE t.id = r.id AND t.status = 'matching'
+  RETURNING t.id`;
+
+/** A tip taken from the matching queue. */
+export interface TipToMatch {
+  id: string;
+  /** The comparison key's source: the first 500 characters. */
+  narrativeStart: string;
+  extracted: { kind: string; normalizedValue: string }[];
+  phrases: string[];
+  attempts: number;
+  enqueuedAt: Date;
+  receivedAt: Date;
+}
+
+/** What matching found for one tip. */
+export interface TipMatchResult {
+  id: string;
+  receivedAt: Date;
+  candidates: NewCandidate[];
+  bands: number[];
+  duplicate: { id: string; score: number; reason: string } | null;
+}
 
 /** The only way to tip and tip_candidate. */
 @Injectable()
 export class TipsRepository {
   constructor(private readonly database: Database) {}
 
-  /** The tip with its candidates, or undefined when a unique index refused it (nothing written). */
-  async insert(tx: Tx, t: NewTip): Promise<InsertedTip | undefined> {
-    const [row] = await this.database.query<InsertedTip>(
-      {
-        name: 'tips-insert',
-        text: INSERT_TIP_SQL,
-        values: [
-          t.id,
-          t.reference,
-          t.integrationId,
-          t.externalId,
-          t.channel,
-          t.narrative,
-          t.language,
-          t.occurredAt,
-          t.rewardInterest,
-          t.anonymous,
-          t.tipsterIdentity,
-          t.tipsterEmailHmac,
-          t.tipsterPhoneHmac,
-          t.tipsterPseudonym,
-          t.tipsterKeyId,
-          t.duplicateThreshold,
-          JSON.stringify(t.extracted),
-          t.candidates.map((c) => c.entityType),
-          t.candidates.map((c) => c.entityId),
-          t.candidates.map((c) => c.score),
-          t.candidates.map((c) => JSON.stringify(c.reasons)),
-        ],
-      },
+  /**
+   * The tip, queued for matching, with what is attached to `tx` (its audit record, its stored response), in one
+   * statement. A retry of an externalId is ExternalIdSeenError, a reference drawn twice ReferenceTakenError:
+   * then nothing is written.
+   */
+  async insert(tx: Tx, t: NewTip): Promise<void> {
+    await this.database.write(tx, {
+      name: 'tips-insert',
+      text: INSERT_TIP_SQL,
+      values: [
+        t.id,
+        t.reference,
+        t.integrationId,
+        t.externalId,
+        t.channel,
+        t.narrative,
+        t.language,
+        t.occurredAt,
+        t.rewardInterest,
+        t.anonymous,
+        t.tipsterIdentity,
+        t.tipsterEmailHmac,
+        t.tipsterPhoneHmac,
+        t.tipsterPseudonym,
+        t.tipsterKeyId,
+        JSON.stringify(t.extracted),
+        JSON.stringify(t.phrases),
+        t.receivedAt,
+      ],
+      constraints: { uq_tip_external: () => new ExternalIdSeenError(), uq_tip_reference: () => new ReferenceTakenError() },
+    });
+  }
+
+  /**
+   * Up to `limit` tips due for matching, oldest first (or the one tip `id`, due or not), locked for this
+   * transaction: other workers skip them.
+   */
+  async takeForMatching(tx: Tx, limit: number, id?: string): Promise<TipToMatch[]> {
+    const columns = `t.id, left(t.narrative, 500) AS "narrativeStart", t.extracted, q.phrases, q.attempts, q.enqueued_at AS "enqueuedAt", t.received_at AS "receivedAt"`;
+    return this.database.query<TipToMatch>(
+      id === undefined
+        ? {
+            name: 'tips-take-for-matching',
+            text: `SELECT ${columns} FROM tip_match_queue q JOIN tip t ON t.id = q.tip_id
+                    WHERE q.available_at <= now() ORDER BY q.available_at, q.enqueued_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED`,
+            values: [limit],
+          }
+        : {
+            name: 'tips-take-one-for-matching',
+            text: `SELECT ${columns} FROM tip_match_queue q JOIN tip t ON t.id = q.tip_id WHERE q.tip_id = $1 FOR UPDATE OF q SKIP LOCKED`,
+            values: [id],
+          },
       tx,
     );
+  }
+
+  /** The earlier tip each of `tips` may repeat (TIP_DUPLICATES_SQL), by tip id. */
+  async duplicatesOf(tx: Tx, tips: readonly { id: string; bands: readonly number[] }[], threshold: number): Promise<Map<string, { id: string; score: number; reason: string }>> {
+    const pairs = tips.flatMap((t) => t.bands.map((band) => [t.id, band] as const));
+    const rows = await this.database.query<{ tipId: string; id: string; score: number; reason: string }>(
+      { name: 'tips-duplicates-of', text: TIP_DUPLICATES_SQL, values: [tips.map((t) => t.id), pairs.map((p) => p[0]), pairs.map((p) => String(p[1])), threshold] },
+      tx,
+    );
+    return new Map(rows.map((r) => [r.tipId, { id: r.id, score: r.score, reason: r.reason }]));
+  }
+
+  /** Stores what matching found (STORE_MATCHES_SQL), with what is attached to `tx`; the ids moved to received. */
+  async storeMatches(tx: Tx, results: readonly TipMatchResult[]): Promise<string[]> {
+    const candidates = results.flatMap((r) => r.candidates.map((c) => ({ tipId: r.id, ...c })));
+    const bands = results.flatMap((r) => r.bands.map((band) => ({ id: r.id, band, receivedAt: r.receivedAt })));
+    const rows = await this.database.write<{ id: string }>(tx, {
+      name: 'tips-store-matches',
+      text: STORE_MATCHES_SQL,
+      values: [
+        results.map((r) => r.id),
+        results.map((r) => r.duplicate?.id ?? null),
+        results.map((r) => r.duplicate?.score ?? null),
+        results.map((r) => r.duplicate?.reason ?? null),
+        results.map((r) => r.candidates.length),
+        candidates.map((c) => c.tipId),
+        candidates.map((c) => c.entityType),
+        candidates.map((c) => c.entityId),
+        candidates.map((c) => c.score),
+        candidates.map((c) => JSON.stringify(c.reasons)),
+        bands.map((b) => b.id),
+        bands.map((b) => String(b.band)),
+        bands.map((b) => b.receivedAt),
+      ],
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** A batch that failed goes back to the queue, due again after `delaySeconds`. */
+  async postponeMatching(ids: readonly string[], delaySeconds: number): Promise<void> {
+    await this.database.query({
+      name: 'tips-postpone-matching',
+      text: `UPDATE tip_match_queue SET attempts = attempts + 1, available_at = now() + make_interval(secs => $2) WHERE tip_id = ANY($1::uuid[])`,
+      values: [ids, delaySeconds],
+    });
+  }
+
+  /** How many tips wait for matching, and how long the oldest has waited (seconds): for /metrics. */
+  async matchingBacklog(): Promise<{ waiting: number; oldestSeconds: number }> {
+    const [row] = await this.database.query<{ waiting: number; oldestSeconds: number }>({
+      name: 'tips-matching-backlog',
+      text: `SELECT count(*)::int AS waiting, coalesce(extract(epoch FROM now() - min(enqueued_at)), 0)::float8 AS "oldestSeconds" FROM tip_match_queue`,
+    });
     return row;
+  }
+
+  /** Bands of narratives older than the duplicate window are of no more use. */
+  async purgeBands(): Promise<number> {
+    const rows = await this.database.query<{ n: number }>({
+      name: 'tips-purge-bands',
+      text: `WITH gone AS (DELETE FROM tip_narrative_band WHERE received_at < now() - interval '30 days' RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    });
+    return rows[0]?.n ?? 0;
   }
 
   async findByExternalId(tx: Tx, integrationId: string, externalId: string): Promise<TipReceiptRecord | undefined> {

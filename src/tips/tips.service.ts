@@ -36,6 +36,7 @@ import {
   InvalidTipTransitionError,
   TipCaseNotFoundError,
   TipNotFoundError,
+  TipStillMatchingError,
 } from './tips.errors';
 import { CandidateRecord, TipPatch, TipQueueRow, TipRecord, TipRewardView, TipsRepository, TipViewer } from './tips.repository';
 
@@ -145,6 +146,7 @@ export class TipsService {
       assertVersion(expectedVersion, current.version);
       const patch: TipPatch = {};
       if (dto.status !== undefined && dto.status !== current.status) {
+        if (current.status === 'matching') throw new TipStillMatchingError();
         if (!ALLOWED_TIP_MOVES[current.status].includes(dto.status)) throw new InvalidTipTransitionError(current.status, dto.status);
         patch.status = dto.status;
       }

@@ -1,5 +1,10 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Pool } from 'pg';
 import 'reflect-metadata';
 import { GRAPH_SQL } from '../../src/links/links.repository';
@@ -131,7 +136,15 @@ async function integration(req: IncomingMessage): Promise<string> {
   return id;
 }
 
-/** Same database work as POST /api/v1/intake/tips: the key claim, then BEGIN, the tip (duplicate check included) with its audit record, the stored response, COMMIT. */
+/**
+ * Same database work as POST /api/v1/intake/tips: the rate-limit upsert, the key claim, then one statement — the tip
+ * with its place in the matching queue, its audit record and the stored response (intake's statement with its two
+ * attachments; no BEGIN or COMMIT). Its queued tips are matched by the Casefile service's worker, between rounds.
+ */
+const INTAKE_SQL = `WITH a0 AS (INSERT INTO audit_event (${AUDIT_COLUMNS}) VALUES ($19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)),
+     a1 AS (UPDATE idempotency_key SET state = 'completed', response_status = 202, response_body = to_jsonb($34::text) WHERE principal = $32 AND key = $33),
+     ${INSERT_TIP_SQL.trim().replace(/^WITH\s+/, '')}`;
+
 async function intakeTip(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const b = (await body(req)) as { channel: string; narrative: string };
   const integrationId = await integration(req);
@@ -143,54 +156,66 @@ async function intakeTip(req: IncomingMessage, res: ServerResponse): Promise<voi
     values: [principal, key, createHash('sha256').update(JSON.stringify(b)).digest('hex'), 120, 24],
   });
   if (!claim.rows[0]?.claimed) return send(res, 409, {});
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const id = randomUUID();
-    const reference = `TIP-${randomBytes(4).toString('hex').toUpperCase()}`;
-    const { rows } = await client.query({
-      name: 'tip-insert',
-      text: INSERT_TIP_SQL,
-      values: [id, reference, integrationId, null, b.channel, b.narrative, null, null, false, true, null, null, null, null, null, 0.6, '[]', [], [], [], []],
-    });
-    await client.query({
-      name: 'audit-read',
-      text: AUDIT_READ_SQL,
-      values: [
-        'integration',
-        integrationId,
-        [],
-        'tip.submit',
-        'tip',
-        id,
-        null,
-        'success',
-        'raw',
-        null,
-        null,
-        JSON.stringify({ reference: { before: null, after: reference } }),
-        null,
-      ],
-    });
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', fieldKey, iv);
-    const sealed = Buffer.concat([cipher.update(JSON.stringify(rows[0])), cipher.final(), cipher.getAuthTag()]).toString('base64url');
-    await client.query({
-      name: 'complete',
-      text: `UPDATE idempotency_key SET state = 'completed', response_status = 202, response_body = to_jsonb($3::text) WHERE principal = $1 AND key = $2`,
-      values: [principal, key, sealed],
-    });
-    await client.query('COMMIT');
-    send(res, 202, { reference: rows[0].reference, status: rows[0].status, receivedAt: rows[0].receivedAt });
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    client.release();
-  }
+  const id = randomUUID();
+  const reference = `TIP-${randomBytes(4).toString('hex').toUpperCase()}`;
+  const receipt = { reference, status: 'matching', receivedAt: new Date().toISOString() };
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', fieldKey, iv);
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(receipt)), cipher.final(), cipher.getAuthTag()]).toString('base64url');
+  await pool.query({
+    name: 'tip-intake',
+    text: INTAKE_SQL,
+    values: [
+      ...[id, reference, integrationId, null, b.channel, b.narrative, null, null, false, true, null, null, null, null, null, '[]', '[]', receipt.receivedAt],
+      ...['integration', integrationId, [], 'tip.submit', 'tip', id, null, 'success', 'raw', null, null, JSON.stringify({ reference: { before: null, after: reference } }), null],
+      principal,
+      key,
+      sealed,
+    ],
+  });
+  send(res, 202, receipt);
+}
+
+/**
+ * The raw side of an evidence upload: the request body (no multipart, no framework) through SHA-256 and one
+ * AES-256-GCM stream into a file, fsynced; the download reads it back through the decipher and checks the tag.
+ */
+const uploads = mkdtempSync(join(tmpdir(), 'casefile-raw-uploads-'));
+const stored = new Map<string, { path: string; iv: Buffer; tag: Buffer; sha256: string }>();
+const uploadKey = randomBytes(32);
+
+async function rawUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const id = randomUUID();
+  const path = join(uploads, id);
+  const iv = randomBytes(12);
+  const hash = createHash('sha256');
+  const cipher = createCipheriv('aes-256-gcm', uploadKey, iv);
+  const encrypt = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, cipher.update(chunk));
+    },
+    flush(cb) {
+      cb(null, cipher.final());
+    },
+  });
+  await pipeline(req, encrypt, createWriteStream(path, { flush: true, highWaterMark: 1024 * 1024 }));
+  stored.set(id, { path, iv, tag: cipher.getAuthTag(), sha256: hash.digest('hex') });
+  send(res, 201, { id, sha256: stored.get(id)!.sha256 });
+}
+
+async function rawDownload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const file = stored.get(param(req, 'id'));
+  if (!file) return send(res, 404, {});
+  const decipher = createDecipheriv('aes-256-gcm', uploadKey, file.iv);
+  decipher.setAuthTag(file.tag);
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  await pipeline(createReadStream(file.path, { highWaterMark: 256 * 1024 }), decipher, res);
 }
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+  'POST /upload': rawUpload,
+  'GET /download': rawDownload,
   'POST /tips': intakeTip,
   // Same work as GET /api/v1/tips (first page): the session check, the queue statement, the list's audit record.
   'GET /tips-queue': async (req, res) => {
@@ -273,4 +298,7 @@ const server = createServer((req, res) => {
   handler(req, res).catch((e: unknown) => send(res, 500, { error: String(e) }));
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.('ready'));
-process.on('SIGTERM', () => server.close(() => void pool.end().then(() => process.exit(0))));
+process.on('SIGTERM', () => {
+  rmSync(uploads, { recursive: true, force: true });
+  server.close(() => void pool.end().then(() => process.exit(0)));
+});

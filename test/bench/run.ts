@@ -21,6 +21,7 @@ export interface Target {
 export interface LoadResult {
   rps: number;
   p50: number;
+  p97_5?: number;
   p99: number;
   errors: number;
 }
@@ -56,6 +57,7 @@ export async function load(opts: autocannon.Options): Promise<LoadResult> {
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
+    p97_5: result.latency.p97_5,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + non2xx,
   };

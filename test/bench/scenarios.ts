@@ -510,6 +510,19 @@ const evidenceLargeFile: Scenario = {
       const downSeconds = (performance.now() - downStart) / 1000;
       const upMBs = size / MB / upSeconds;
       const downMBs = size / MB / downSeconds;
+
+      // The raw baseline over HTTP: the same bytes through SHA-256 and one AES-256-GCM stream to disk (fsynced)
+      // and back, by a bare node:http server — no multipart, segments, framework, database or audit.
+      const rawUpStart = performance.now();
+      const rawUp = await streamRequest(`${ctx.baseline.base}/upload`, { 'content-length': size, 'content-type': 'application/octet-stream' }, createReadStream(path, { highWaterMark: 1024 * 1024 }));
+      const rawUpMBs = size / MB / ((performance.now() - rawUpStart) / 1000);
+      const rawId = (JSON.parse(rawUp.text) as { id: string }).id;
+      const rawDownStart = performance.now();
+      const rawRes = await fetch(`${ctx.baseline.base}/download?id=${rawId}`);
+      let rawReceived = 0;
+      for await (const c of rawRes.body as unknown as AsyncIterable<Uint8Array>) rawReceived += c.length;
+      const rawDownMBs = size / MB / ((performance.now() - rawDownStart) / 1000);
+      if (rawUp.status !== 201 || rawReceived !== size) throw new Error(`raw baseline upload/download: ${rawUp.status}, ${rawReceived} bytes`);
       const mib = (size / 1024 ** 2).toFixed(0);
       const stored = statSync(path).size === size;
       const row = (mbs: number): LoadResult => ({ rps: mbs, p50: NaN, p99: NaN, errors: 0 });
@@ -517,14 +530,14 @@ const evidenceLargeFile: Scenario = {
         {
           scenario: `evidence upload, ${mib} MiB (MB/s in the req/s columns)`,
           casefile: { ...row(upMBs), errors: stored ? 0 : 1 },
-          baseline: row(hashAndEncrypt),
-          note: `target ≥ 150 MB/s; service RSS ${up.beforeMiB.toFixed(0)} MiB, peak growth ${up.growthMiB.toFixed(1)} MiB (target ≤ 64); baseline: SHA-256 + AES-256-GCM in-process (SHA-256 alone: ${hashOnly.toFixed(0)} MB/s)`,
+          baseline: row(rawUpMBs),
+          note: `target ≥ 150 MB/s; service RSS ${up.beforeMiB.toFixed(0)} MiB, peak growth ${up.growthMiB.toFixed(1)} MiB (target ≤ 64); baseline: raw HTTP body → SHA-256 + AES-256-GCM → file, fsynced; in-process, no HTTP or disk: SHA-256 + AES-256-GCM ${hashAndEncrypt.toFixed(0)} MB/s, SHA-256 alone ${hashOnly.toFixed(0)} MB/s`,
         },
         {
           scenario: `evidence download, ${mib} MiB (MB/s in the req/s columns)`,
           casefile: { ...row(downMBs), errors: down.result.intact ? 0 : 1 },
-          baseline: row(hashAndEncrypt),
-          note: `target ≥ 150 MB/s; peak RSS growth ${down.growthMiB.toFixed(1)} MiB (target ≤ 64); body ${down.result.intact ? 'intact (SHA-256 matches)' : 'NOT intact'}`,
+          baseline: row(rawDownMBs),
+          note: `target ≥ 150 MB/s; peak RSS growth ${down.growthMiB.toFixed(1)} MiB (target ≤ 64); body ${down.result.intact ? 'intact (SHA-256 matches)' : 'NOT intact'}; baseline: raw HTTP file → AES-256-GCM decrypt → response`,
         },
       ];
     } finally {
@@ -578,11 +591,41 @@ const tips: Scenario = {
         },
       ],
     });
-    const [intake, intakeRaw] = await alternate(
-      ctx,
-      submit(`${ctx.casefile.base}/api/v1/intake/tips`, { 'x-api-key': integration.apiKey }),
-      submit(`${ctx.baseline.base}/tips`, { 'x-integration-id': integration.id }),
-    );
+    // Rounds alternate as in alternate(), but each waits for the matching queue to empty before the next starts,
+    // so neither side pays for the other's matching; the Casefile side's matching is measured from intake to
+    // candidates (updated_at − received_at of the tips it received) and as tips matched per second of the round
+    // and its drain together.
+    const db = new Client({ connectionString: ctx.databaseUrl });
+    await db.connect();
+    const drained = async (): Promise<number> => {
+      const start = performance.now();
+      while (Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM tip_match_queue')).rows[0].n) > 0) await new Promise((r) => setTimeout(r, 50));
+      return (performance.now() - start) / 1000;
+    };
+    const rounds: { casefile: LoadResult; baseline: LoadResult; matchP95: number; matchP99: number; matchedPerSecond: number }[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const since = (await db.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0].now;
+        const started = performance.now();
+        const casefile = await ctx.load(submit(`${ctx.casefile.base}/api/v1/intake/tips`, { 'x-api-key': integration.apiKey }));
+        const loadSeconds = (performance.now() - started) / 1000;
+        const drainSeconds = await drained();
+        const { rows } = await db.query<{ n: string; p95: number; p99: number }>(
+          `SELECT count(*) AS n, percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - received_at)) AS p95,
+                  percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - received_at)) AS p99
+             FROM tip WHERE received_at >= $1 AND integration_id = $2`,
+          [since, integration.id],
+        );
+        const baseline = await ctx.load(submit(`${ctx.baseline.base}/tips`, { 'x-integration-id': integration.id }));
+        await drained();
+        rounds.push({ casefile, baseline, matchP95: rows[0].p95 * 1000, matchP99: rows[0].p99 * 1000, matchedPerSecond: Number(rows[0].n) / (loadSeconds + drainSeconds) });
+      }
+    } finally {
+      await db.end();
+    }
+    const median = <T>(xs: T[], by: (x: T) => number): T => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)];
+    const { casefile: intake, matchP95, matchP99, matchedPerSecond } = median(rounds, (r) => r.casefile.rps);
+    const intakeRaw = median(rounds, (r) => r.baseline.rps).baseline;
     const sample = await json<{ reference: string }>(
       await fetch(`${ctx.casefile.base}/api/v1/intake/tips`, {
         method: 'POST',
@@ -611,13 +654,13 @@ const tips: Scenario = {
         scenario: 'POST /api/v1/intake/tips (50 conns, everything on)',
         casefile: intake,
         baseline: intakeRaw,
-        note: `target ≥ 1,000 tips/s, p99 ≤ 100 ms; matching in the request; sample ${sample.reference}`,
+        note: `target ≥ 1,000 tips/s, p99 ≤ 100 ms; matched in the background: intake → candidates p95 ${matchP95.toFixed(0)} ms, p99 ${matchP99.toFixed(0)} ms (target p95 ≤ 2,000), ${matchedPerSecond.toFixed(0)} tips matched/s over the round and its drain; median of ${ROUNDS} rounds; sample ${sample.reference}`,
       },
       {
         scenario: 'GET /api/v1/tips first page (10 conns)',
         casefile: queue,
         baseline: queueRaw,
-        note: `target p95 ≤ 20 ms; ${n.toLocaleString('en')} tips generated in ${seconds.toFixed(0)} s`,
+        note: `target p95 ≤ 20 ms (p97.5 ${queue.p97_5?.toFixed(1) ?? '-'} ms, baseline ${queueRaw.p97_5?.toFixed(1) ?? '-'} ms); ${n.toLocaleString('en')} tips generated in ${seconds.toFixed(0)} s`,
       },
     ];
   },

@@ -23,10 +23,10 @@ export async function generateTips(databaseUrl: string, n: number, integrationId
       const to = Math.min(n, from + step - 1);
       await client.query(
         `INSERT INTO tip (id, reference, integration_id, external_id, channel, narrative, anonymous, priority, status, received_at, candidate_count)
-         SELECT gen_random_uuid(), 'TIP-' || upper(lpad(to_hex(i), 8, '0')), $1, 'bench-' || i,
+         SELECT gen_random_uuid(), 'TIP-Z' || upper(lpad(to_hex(i), 7, '0')), $1, 'bench-' || i,
                 (ARRAY['web_form', 'hotline', 'email', 'partner'])[1 + i % 4],
                 'Generated tip ' || i || ': a remote developer paid through a freelance platform may be an IT worker for a front company.',
-                true, 1 + (i * 7919) % 4, (ARRAY['received', 'triaged', 'assigned', 'closed'])[1 + (i / 3) % 4],
+                true, 1 + (i::bigint * 7919) % 4, (ARRAY['received', 'triaged', 'assigned', 'closed'])[1 + (i / 3) % 4],
                 now() - make_interval(secs => (i * 5.184)::int), (i % 10 = 0)::int
            FROM generate_series($2::int, $3::int) AS i`,
         [integrationId, from, to],

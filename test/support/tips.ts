@@ -22,10 +22,20 @@ export function submitTip(t: TestApp, apiKey: string, body: unknown, idempotency
   return req.send(body as object);
 }
 
-/** Submits a tip and returns its id (looked up by reference, as staff would find it in the queue). */
+/** Waits until the matching worker has matched the tip `reference` (status no longer `matching`); returns its version. */
+export async function matched(t: TestApp, reference: string, timeoutMs = 10_000): Promise<number> {
+  for (const start = Date.now(); Date.now() - start < timeoutMs; await new Promise((r) => setTimeout(r, 20))) {
+    const [row] = await t.dataSource.query<{ status: string; version: number }[]>('SELECT status, version FROM tip WHERE reference = $1', [reference]);
+    if (row && row.status !== 'matching') return row.version;
+  }
+  throw new Error(`tip ${reference} was not matched within ${timeoutMs} ms`);
+}
+
+/** Submits a tip and returns its id (looked up by reference, as staff would find it in the queue) once it is matched. */
 export async function aSubmittedTip(t: TestApp, apiKey: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; reference: string }> {
   const res = await submitTip(t, apiKey, aTip(overrides));
   if (res.status !== 202) throw new Error(`tip submit failed: ${res.status} ${JSON.stringify(res.body)}`);
+  await matched(t, res.body.reference as string);
   const [row] = await t.dataSource.query<{ id: string }[]>('SELECT id FROM tip WHERE reference = $1', [res.body.reference]);
   return { id: row.id, reference: res.body.reference as string };
 }

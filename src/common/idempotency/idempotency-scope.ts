@@ -7,6 +7,10 @@ import type { Tx } from '../../database/database';
  * twice. The result of that transaction is the response body.
  */
 export interface IdempotencyScope {
+  /** The response is stored: its transaction committed. */
   readonly completed: boolean;
+  /** Stores `body` as the response with what `tx` commits (once per transaction). */
   completeIn(tx: Tx, body: unknown): void;
+  /** `tx` committed: what it stored is the response. */
+  committed(tx: Tx): void;
 }

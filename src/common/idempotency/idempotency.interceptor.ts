@@ -87,6 +87,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 /** The request's key, handed to its change transaction through the RequestContext. */
 class RequestIdempotency implements IdempotencyScope {
   completed = false;
+  /** The transaction the response rides with, until it commits (one that fails stores nothing). */
+  private storedIn?: Tx;
 
   constructor(
     private readonly repository: IdempotencyRepository,
@@ -96,8 +98,12 @@ class RequestIdempotency implements IdempotencyScope {
   ) {}
 
   completeIn(tx: Tx, body: unknown): void {
-    if (this.completed) return;
+    if (this.completed || this.storedIn === tx) return;
     this.repository.completeIn(tx, this.principal, this.key, this.status, body);
-    this.completed = true;
+    this.storedIn = tx;
+  }
+
+  committed(tx: Tx): void {
+    if (this.storedIn === tx) this.completed = true;
   }
 }

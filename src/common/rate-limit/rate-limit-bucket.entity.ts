@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** A fixed-window counter shared by every replica (login attempts per IP and per username). */
+/** A fixed-window counter shared by every replica (login attempts per IP and per username). UNLOGGED (see the UnloggedRateLimits migration). */
 @Entity({ name: 'rate_limit_bucket' })
 @Index('idx_rate_limit_bucket_expires_at', ['expiresAt'])
 export class RateLimitBucketEntity {

@@ -22,7 +22,7 @@ import { TEXT } from '../../cases/dto/case.dto';
 import type { TipChannel, TipStatus } from '../tip.entity';
 
 export const TIP_CHANNELS: readonly TipChannel[] = ['web_form', 'hotline', 'email', 'partner', 'employer', 'other'];
-export const TIP_STATUSES: readonly TipStatus[] = ['received', 'triaged', 'assigned', 'actionable', 'not_actionable', 'closed', 'duplicate'];
+export const TIP_STATUSES: readonly TipStatus[] = ['matching', 'received', 'triaged', 'assigned', 'actionable', 'not_actionable', 'closed', 'duplicate'];
 export const CONTACT_PREFERENCES = ['email', 'phone', 'none'] as const;
 export const NARRATIVE_MAX = 20_000;
 
@@ -142,7 +142,7 @@ export class SubmitTipDto {
 
 export class TipReceiptDto {
   @ApiProperty({ example: 'TIP-7F3KX9QM', pattern: '^TIP-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$', maxLength: 12 }) reference!: string;
-  @ApiProperty({ enum: TIP_STATUSES, example: 'received' }) status!: TipStatus;
+  @ApiProperty({ enum: TIP_STATUSES, example: 'matching', description: '`matching` right after intake (the registry match runs in the background, seconds at most), then `received` and the triage statuses' }) status!: TipStatus;
   @ApiProperty(TIMESTAMP) receivedAt!: string;
 }
 
