@@ -195,7 +195,12 @@ export class TipMatchingWorker implements OnApplicationBootstrap, OnModuleDestro
       live.map((t) => ({ selectors: t.extracted as ExtractedSelector[], phrases: t.phrases })),
       tx,
     );
-    const bands = live.map((t) => narrativeBands(t.narrativeStart));
+    // Hashing 500 narratives takes tens of milliseconds: let requests in between, every 25.
+    const bands: number[][] = [];
+    for (const [i, t] of live.entries()) {
+      if (i > 0 && i % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
+      bands.push(narrativeBands(t.narrativeStart));
+    }
     const duplicates = live.length
       ? await this.tips.duplicatesOf(
           tx,
