@@ -18,6 +18,8 @@ describe('reward claims', () => {
   let sup3: Actor;
   let intake: Actor;
   const ids: Record<string, string> = {};
+  /** The current ETag of each tip made here (a matched tip is at version 2). */
+  const etags: Record<string, string> = {};
   /** Every response body staff received (checked for the planted identity). */
   const seen: string[] = [];
   const PLANTED = { name: 'Plantedname Rewardseeker', email: `planted.reward.${randomBytes(4).toString('hex')}@example.net` };
@@ -56,8 +58,14 @@ describe('reward claims', () => {
     ids.case2 = (await aCase(t, cast.outsider)).id as string;
     await t.http().post(`/api/v1/cases/${ids.case2}/subjects`).set('Authorization', cast.outsider.auth).send({ subjectId: ids.uncovered }).expect(201);
     const tip = async (over: Record<string, unknown>, caseId?: string, by: Actor = cast.lead): Promise<string> => {
-      const { id } = await aSubmittedTip(t, key, { narrative: `Tip ${randomBytes(8).toString('hex')} about remote workers ${randomBytes(8).toString('hex')}.`, ...over });
-      if (caseId) await t.http().patch(`/api/v1/tips/${id}`).set('Authorization', by.auth).set('If-Match', 'W/"1"').send({ caseId }).expect(200);
+      const { id, etag } = await aSubmittedTip(t, key, {
+        narrative: `Tip ${randomBytes(8).toString('hex')} about remote workers ${randomBytes(8).toString('hex')}.`,
+        ...over,
+      });
+      etags[id] = etag;
+      if (caseId)
+        etags[id] = (await t.http().patch(`/api/v1/tips/${id}`).set('Authorization', by.auth).set('If-Match', etag).send({ caseId }).expect(200)).headers
+          .etag as string;
       return id;
     };
     ids.onCase = await tip({ rewardInterest: false }, ids.case1);
@@ -68,9 +76,17 @@ describe('reward claims', () => {
     ids.otherCase = await tip({ rewardInterest: false }, ids.case2, cast.outsider);
     ids.duplicate = await tip({ rewardInterest: true });
     for (const n of [1, 2, 3]) ids[`spare${n}`] = await tip({ rewardInterest: true });
-    await t.http().patch(`/api/v1/tips/${ids.duplicate}`).set('Authorization', sup1.auth).set('If-Match', 'W/"1"').send({ status: 'duplicate', duplicateOf: ids.plain }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/tips/${ids.duplicate}`)
+      .set('Authorization', sup1.auth)
+      .set('If-Match', etags[ids.duplicate])
+      .send({ status: 'duplicate', duplicateOf: ids.plain })
+      .expect(200);
     ids.offer = (await anOffer(t, sup1, { maxAmount: { amount: 1_000_000_00, currency: 'USD' }, subjectIds: [ids.covered] })).id as string;
-    ids.euroOffer = (await anOffer(t, sup1, { program: 'Partner programme', maxAmount: { amount: 50_000_00, currency: 'EUR' }, organizationIds: [ids.volasys] })).id as string;
+    ids.euroOffer = (
+      await anOffer(t, sup1, { program: 'Partner programme', maxAmount: { amount: 50_000_00, currency: 'EUR' }, organizationIds: [ids.volasys] })
+    ).id as string;
   });
   afterAll(async () => {
     await t.close();
@@ -98,7 +114,12 @@ describe('reward claims', () => {
       ids.claim1 = res.body.id as string;
       const [record] = await auditRecords(t, { action: 'reward.claim.recommend', resourceId: ids.claim1 });
       expect(record).toMatchObject({ outcome: 'success', actor_id: cast.lead.id, case_id: ids.case1, resource_type: 'reward-claim' });
-      expect(record.details).toMatchObject({ amount: { amount: 250_000_00, currency: 'USD' }, display: 'USD 250,000.00', offerId: ids.offer, tipId: ids.onCase });
+      expect(record.details).toMatchObject({
+        amount: { amount: 250_000_00, currency: 'USD' },
+        display: 'USD 250,000.00',
+        offerId: ids.offer,
+        tipId: ids.onCase,
+      });
       expect(record.changes.state).toEqual({ before: null, after: 'recommended' });
     });
 
@@ -124,7 +145,7 @@ describe('reward claims', () => {
       ids.claimInterested = res.body.id as string;
     });
 
-    it("refuses a viewer of the case and an investigator on a tip linked to no case (403 saying why), and one outside the case (422: the tip does not exist for them)", async () => {
+    it('refuses a viewer of the case and an investigator on a tip linked to no case (403 saying why), and one outside the case (422: the tip does not exist for them)', async () => {
       const viewer = await recommend(t, cast.viewer, claimBody(ids.onCase2, ids.offer));
       expect([viewer.status, viewer.body.type]).toEqual([403, 'urn:casefile:problem:not-on-case']);
       expect(viewer.body.detail).toMatch(/lead or a member/);
@@ -159,7 +180,13 @@ describe('reward claims', () => {
       const unknown = await recommend(t, sup1, claimBody(ids.interested, ids.euroOffer, 100, 'EUX'));
       expect([unknown.status, unknown.body.errors[0].field]).toEqual([400, 'amount.currency']);
       const closed = await anOffer(t, sup1, { program: 'Closed one', subjectIds: [ids.covered] });
-      await t.http().patch(`${REWARDS}/offers/${closed.id as string}`).set('Authorization', sup1.auth).set('If-Match', 'W/"1"').send({ status: 'closed' }).expect(200);
+      await t
+        .http()
+        .patch(`${REWARDS}/offers/${closed.id as string}`)
+        .set('Authorization', sup1.auth)
+        .set('If-Match', 'W/"1"')
+        .send({ status: 'closed' })
+        .expect(200);
       const onClosed = await recommend(t, sup1, claimBody(ids.interested, closed.id as string));
       expect([onClosed.status, onClosed.body.type]).toEqual([409, 'urn:casefile:problem:offer-closed']);
       const ghost = await recommend(t, sup1, claimBody(ids.interested, randomUUID()));
@@ -187,15 +214,18 @@ describe('reward claims', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('amount.amount');
     });
 
-    it.each(['9007199254740993', '9007199254740992', '1e300', '1' + '0'.repeat(30)])('refuses the absurd amount %s written in the JSON text', async (literal) => {
-      const res = await t
-        .http()
-        .post(`${REWARDS}/claims`)
-        .set('Authorization', sup1.auth)
-        .set('Content-Type', 'application/json')
-        .send(`{"tipId":"${ids.interested}","offerId":"${ids.offer}","amount":{"amount":${literal},"currency":"USD"},"justification":"${justification}"}`);
-      expect([res.status, res.body.errors[0].field]).toEqual([400, 'amount.amount']);
-    });
+    it.each(['9007199254740993', '9007199254740992', '1e300', '1' + '0'.repeat(30)])(
+      'refuses the absurd amount %s written in the JSON text',
+      async (literal) => {
+        const res = await t
+          .http()
+          .post(`${REWARDS}/claims`)
+          .set('Authorization', sup1.auth)
+          .set('Content-Type', 'application/json')
+          .send(`{"tipId":"${ids.interested}","offerId":"${ids.offer}","amount":{"amount":${literal},"currency":"USD"},"justification":"${justification}"}`);
+        expect([res.status, res.body.errors[0].field]).toEqual([400, 'amount.amount']);
+      },
+    );
 
     it('refuses unknown fields such as status, approvedBy or committed (no mass assignment), and bad justifications', async () => {
       for (const [field, value] of [
@@ -247,14 +277,25 @@ describe('reward claims', () => {
       expect(offer.body.remaining.amount).toBe(1_000_000_00 - offer.body.committed.amount);
       const [record] = (await auditRecords(t, { action: 'reward.claim.approve', resourceId: ids.claim1 })).filter((r) => r.outcome === 'success');
       expect(record).toMatchObject({ actor_id: sup2.id, case_id: ids.case1 });
-      expect(record.details).toMatchObject({ amount: { amount: 250_000_00, currency: 'USD' }, committedBefore: before, committedAfter: before + 250_000_00, maxAmount: 1_000_000_00 });
+      expect(record.details).toMatchObject({
+        amount: { amount: 250_000_00, currency: 'USD' },
+        committedBefore: before,
+        committedAfter: before + 250_000_00,
+        maxAmount: 1_000_000_00,
+      });
       expect(record.changes.state).toEqual({ before: 'recommended', after: 'approved' });
     });
 
     it('refuses approving a claim whose tip was marked a duplicate after the recommendation (422), and commits nothing', async () => {
-      const tipId = (await aSubmittedTip(t, key, { rewardInterest: true })).id;
+      const { id: tipId, etag } = await aSubmittedTip(t, key, { rewardInterest: true });
       const claim = await aClaim(t, sup1, tipId, ids.offer, 1_00);
-      await t.http().patch(`/api/v1/tips/${tipId}`).set('Authorization', sup1.auth).set('If-Match', 'W/"1"').send({ status: 'duplicate', duplicateOf: ids.plain }).expect(200);
+      await t
+        .http()
+        .patch(`/api/v1/tips/${tipId}`)
+        .set('Authorization', sup1.auth)
+        .set('If-Match', etag)
+        .send({ status: 'duplicate', duplicateOf: ids.plain })
+        .expect(200);
       const before = await committedOf(ids.offer);
       const res = await decide(t, sup2, claim.id as string, 'approve');
       expect([res.status, res.body.type]).toEqual([422, 'urn:casefile:problem:tip-not-eligible']);
@@ -348,7 +389,13 @@ describe('reward claims', () => {
       const b = await aClaim(t, sup1, ids.planted, offer.id as string, 1_000);
       const c = await aClaim(t, sup1, ids.onCase, offer.id as string, 1_000);
       await decide(t, sup2, a.id as string, 'approve').expect(200);
-      await t.http().patch(`${REWARDS}/offers/${offer.id as string}`).set('Authorization', sup1.auth).set('If-Match', 'W/"1"').send({ status: 'closed' }).expect(200);
+      await t
+        .http()
+        .patch(`${REWARDS}/offers/${offer.id as string}`)
+        .set('Authorization', sup1.auth)
+        .set('If-Match', 'W/"1"')
+        .send({ status: 'closed' })
+        .expect(200);
       const approve = await decide(t, sup2, b.id as string, 'approve');
       expect([approve.status, approve.body.type]).toEqual([409, 'urn:casefile:problem:offer-closed']);
       await decide(t, sup3, a.id as string, 'pay', { paymentReference: `RFJ-${randomBytes(3).toString('hex')}`, paidAt: new Date().toISOString() }).expect(200);
@@ -357,7 +404,13 @@ describe('reward claims', () => {
 
     it('replays an approval sent again with the same Idempotency-Key instead of answering 409', async () => {
       const claim = await aClaim(t, sup1, ids.planted, ids.offer, 1_00);
-      const send = () => t.http().post(`${REWARDS}/claims/${claim.id as string}/approve`).set('Authorization', sup2.auth).set('Idempotency-Key', `approve-${claim.id as string}`).send({});
+      const send = () =>
+        t
+          .http()
+          .post(`${REWARDS}/claims/${claim.id as string}/approve`)
+          .set('Authorization', sup2.auth)
+          .set('Idempotency-Key', `approve-${claim.id as string}`)
+          .send({});
       const first = await send();
       const second = await send();
       expect([first.status, second.status, second.headers['idempotency-replayed']]).toEqual([200, 200, 'true']);
@@ -368,11 +421,18 @@ describe('reward claims', () => {
       const tip = await aSubmittedTip(t, key, { rewardInterest: true, narrative: `Key reuse tip ${randomBytes(12).toString('hex')}` });
       const claim = await aClaim(t, sup1, tip.id, ids.offer, 1_00);
       const send = (body: object) =>
-        t.http().post(`${REWARDS}/claims/${claim.id as string}/approve`).set('Authorization', sup2.auth).set('Idempotency-Key', `decide-${claim.id as string}`).send(body);
+        t
+          .http()
+          .post(`${REWARDS}/claims/${claim.id as string}/approve`)
+          .set('Authorization', sup2.auth)
+          .set('Idempotency-Key', `decide-${claim.id as string}`)
+          .send(body);
       expect((await send({ note: 'Fine' })).status).toBe(200);
       const reused = await send({ note: 'Other' });
       expect([reused.status, reused.body.type]).toEqual([422, 'urn:casefile:problem:idempotency-key-reused']);
-      const doc = (await t.http().get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>> };
+      const doc = (await t.http().get('/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>;
+      };
       for (const action of ['approve', 'deny', 'pay']) {
         const responses = doc.paths[`/api/v1/rewards/claims/{id}/${action}`].post.responses;
         expect([action, Object.keys(responses['200'].headers ?? {})]).toEqual([action, expect.arrayContaining(['ETag'])]);
@@ -448,12 +508,27 @@ describe('reward claims', () => {
     const rejects = (sql: string, params: unknown[], why: RegExp) => expect(t.dataSource.query(sql, params)).rejects.toThrow(why);
 
     it('never lets a paid claim change again (no second payment), nor a claim skip or reverse a state', async () => {
-      await rejects(`UPDATE reward_claim SET paid_by = $2, paid_at = now(), payment_reference = 'AGAIN', payment_recorded_at = now() WHERE id = $1`, [ids.claim1, sup1.id], /cannot go from paid to paid/);
+      await rejects(
+        `UPDATE reward_claim SET paid_by = $2, paid_at = now(), payment_reference = 'AGAIN', payment_recorded_at = now() WHERE id = $1`,
+        [ids.claim1, sup1.id],
+        /cannot go from paid to paid/,
+      );
       await rejects(`UPDATE reward_claim SET state = 'approved' WHERE id = $1`, [ids.claim1], /cannot go from paid to approved/);
-      await rejects(`UPDATE reward_claim SET state = 'recommended', approved_by = NULL, approved_at = NULL WHERE id = $1`, [ids.claim1], /cannot go from paid to recommended/);
+      await rejects(
+        `UPDATE reward_claim SET state = 'recommended', approved_by = NULL, approved_at = NULL WHERE id = $1`,
+        [ids.claim1],
+        /cannot go from paid to recommended/,
+      );
       const fresh = await aClaim(t, sup1, ids.spare2, ids.euroOffer, 1_00, 'EUR');
-      await rejects(`UPDATE reward_claim SET state = 'paid', paid_by = $2, paid_at = now(), payment_reference = 'SKIP', payment_recorded_at = now() WHERE id = $1`, [fresh.id, sup2.id], /cannot go from recommended to paid/);
-      const [row] = await t.dataSource.query<{ state: string; payment_reference: string }[]>('SELECT state, payment_reference FROM reward_claim WHERE id = $1', [ids.claim1]);
+      await rejects(
+        `UPDATE reward_claim SET state = 'paid', paid_by = $2, paid_at = now(), payment_reference = 'SKIP', payment_recorded_at = now() WHERE id = $1`,
+        [fresh.id, sup2.id],
+        /cannot go from recommended to paid/,
+      );
+      const [row] = await t.dataSource.query<{ state: string; payment_reference: string }[]>(
+        'SELECT state, payment_reference FROM reward_claim WHERE id = $1',
+        [ids.claim1],
+      );
       expect(row).toEqual({ state: 'paid', payment_reference: 'RFJ-2025-000117' });
     });
 
@@ -461,7 +536,11 @@ describe('reward claims', () => {
       await rejects('UPDATE reward_claim SET amount = amount + 1 WHERE id = $1', [ids.claim1], /never change/);
       await rejects('UPDATE reward_claim SET offer_id = $2 WHERE id = $1', [ids.claim1, ids.euroOffer], /never change/);
       const fresh = await aClaim(t, sup1, ids.spare3, ids.euroOffer, 2_00, 'EUR');
-      await rejects(`UPDATE reward_claim SET state = 'approved', approved_by = recommended_by, approved_at = now() WHERE id = $1`, [fresh.id], /ck_reward_claim_two_persons/);
+      await rejects(
+        `UPDATE reward_claim SET state = 'approved', approved_by = recommended_by, approved_at = now() WHERE id = $1`,
+        [fresh.id],
+        /ck_reward_claim_two_persons/,
+      );
       await rejects('DELETE FROM reward_claim WHERE id = $1', [ids.claim1], /rows are kept/);
       await rejects('DELETE FROM reward_offer WHERE id = $1', [ids.offer], /rows are kept/);
       await rejects('TRUNCATE reward_claim', [], /rows are kept/);
@@ -470,12 +549,20 @@ describe('reward claims', () => {
     it('moves the committed total only with the claims, and refuses a total over the maximum whatever the statement', async () => {
       await rejects('UPDATE reward_offer SET committed_amount = 0 WHERE id = $1', [ids.offer], /moves only with the claims/);
       await rejects('UPDATE reward_offer SET currency = $2 WHERE id = $1', [ids.offer, 'EUR'], /currency of a reward offer never changes/);
-      await rejects(`INSERT INTO reward_offer (id, program, max_amount, currency, committed_amount, created_by) VALUES ($1, 'x', 100, 'USD', 50, $2)`, [randomUUID(), sup1.id], /nothing committed/);
+      await rejects(
+        `INSERT INTO reward_offer (id, program, max_amount, currency, committed_amount, created_by) VALUES ($1, 'x', 100, 'USD', 50, $2)`,
+        [randomUUID(), sup1.id],
+        /nothing committed/,
+      );
       const offer = await anOffer(t, sup1, { program: 'Tiny', maxAmount: { amount: 1_000, currency: 'USD' }, subjectIds: [ids.covered] });
       const a = await aClaim(t, sup1, ids.interested, offer.id as string, 600);
       const b = await aClaim(t, sup1, ids.planted, offer.id as string, 600);
       // Both approved by one statement, behind the service's back: the database refuses the total.
-      await rejects(`UPDATE reward_claim SET state = 'approved', approved_by = $2, approved_at = now() WHERE id = ANY($1::uuid[])`, [[a.id, b.id], sup2.id], /ck_reward_offer_cap/);
+      await rejects(
+        `UPDATE reward_claim SET state = 'approved', approved_by = $2, approved_at = now() WHERE id = ANY($1::uuid[])`,
+        [[a.id, b.id], sup2.id],
+        /ck_reward_offer_cap/,
+      );
       const [row] = await t.dataSource.query<{ committed_amount: string }[]>('SELECT committed_amount FROM reward_offer WHERE id = $1', [offer.id]);
       expect(row.committed_amount).toBe('0');
       await t.dataSource.query(`UPDATE reward_claim SET state = 'approved', approved_by = $2, approved_at = now() WHERE id = $1`, [a.id, sup2.id]);
