@@ -65,7 +65,7 @@ describe('reward claims', () => {
       etags[id] = etag;
       if (caseId)
         etags[id] = (await t.http().patch(`/api/v1/tips/${id}`).set('Authorization', by.auth).set('If-Match', etag).send({ caseId }).expect(200)).headers
-          .etag as string;
+          .etag;
       return id;
     };
     ids.onCase = await tip({ rewardInterest: false }, ids.case1);
