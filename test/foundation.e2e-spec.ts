@@ -114,6 +114,7 @@ describe('foundation: HTTP conventions, errors and operations', () => {
       // text/plain too (Fastify parses it by default: it used to reach validation as a string, a 400)
       const plain = await t.http().post('/api/v1/__probe/echo').set('Content-Type', 'text/plain').send('{"name":"x"}');
       expectProblem(plain, 415, 'unsupported-media-type');
+      for (const r of [res, plain]) expect(r.body.detail).toMatch(/accepts application\/json/);
     });
 
     it('400 with errors[] for a validation failure, naming each field', async () => {

@@ -106,6 +106,8 @@ export function mapToProblem(exception: unknown, request: FastifyRequest | undef
     if (status >= 500) {
       return make(500, 'internal', TITLES[500], `An unexpected error occurred; quote request id ${requestId} when reporting it`, { unexpected: true });
     }
+    // A content type no parser takes reaches here as a bare 415 ("Unsupported Media Type"): say what is taken.
+    if (status === 415) detail = FASTIFY_DETAILS.FST_ERR_CTP_INVALID_MEDIA_TYPE({ message: detail });
     return make(status, CODES[status] ?? `http-${status}`, TITLES[status] ?? 'Error', detail);
   }
 
