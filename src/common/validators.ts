@@ -1,5 +1,11 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 import * as countries from 'i18n-iso-countries';
+
+/** Optional, but not null: `null` is refused (400) where the field has no empty value. */
+export const IsOptionalNotNull = (): PropertyDecorator => ValidateIf((_: unknown, value: unknown) => value !== undefined);
+
+/** No NUL bytes or other control characters but tab and newlines in free text. */
+export const TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
 
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const PARTIAL_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;

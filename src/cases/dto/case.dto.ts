@@ -1,7 +1,8 @@
 import { UUID, TIMESTAMP, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, ValidateIf, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
+import { IsOptionalNotNull, TEXT } from '../../common/validators';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import type { CaseMemberRole } from '../case-member.entity';
 import type { CaseSensitivity, CaseStatus } from '../case.entity';
@@ -11,11 +12,6 @@ export const CASE_STATUSES: readonly CaseStatus[] = ['open', 'active', 'closed']
 export const SENSITIVITIES: readonly CaseSensitivity[] = ['restricted', 'confidential', 'secret'];
 export const MEMBER_ROLES: readonly CaseMemberRole[] = ['lead', 'member', 'viewer'];
 
-/** Optional, but not null: `null` is refused (400) where the field has no empty value. */
-export const IsOptionalNotNull = (): PropertyDecorator => ValidateIf((_: unknown, value: unknown) => value !== undefined);
-
-/** No NUL bytes or other control characters but tab and newlines in free text. */
-export const TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
 const TEXT_MESSAGE = 'must not contain control characters';
 
 export class CreateCaseDto {

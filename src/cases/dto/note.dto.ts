@@ -4,7 +4,7 @@ import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import type { NoteRecord } from '../case-notes.repository';
-import { TEXT } from './case.dto';
+import { TEXT } from '../../common/validators';
 
 export class NoteBodyDto {
   @ApiProperty({ example: 'Laptop farm in Hopkinsville confirmed by the host.', minLength: 1, maxLength: 20_000 })

@@ -6,7 +6,7 @@ import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import type { TaskStatus } from '../case-task.entity';
 import type { MyTaskRecord, TaskRecord } from '../case-tasks.repository';
-import { IsOptionalNotNull, TEXT } from './case.dto';
+import { IsOptionalNotNull, TEXT } from '../../common/validators';
 
 export const TASK_STATUSES: readonly TaskStatus[] = ['open', 'done', 'cancelled'];
 

@@ -1,4 +1,5 @@
 import { integer, SHA256_HEX, TIMESTAMP, UUID } from '../../common/openapi/openapi-properties';
+import { IsOptionalNotNull } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
@@ -116,7 +117,7 @@ export class ManifestDto {
 
 export class ManifestQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'Overrides Accept' })
-  @ValidateIf((o: ManifestQueryDto) => o.format !== undefined)
+  @IsOptionalNotNull()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
 }

@@ -1,10 +1,10 @@
 import { DATE, integer, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { IsCalendarDate } from '../../common/validators';
+import { IsCalendarDate, IsOptionalNotNull } from '../../common/validators';
 import { ENTITY_TYPES, LINK_KINDS, type EntityType, type LinkKind } from '../link-rules';
 import type { LinkRecord } from '../links.repository';
 
@@ -78,14 +78,14 @@ export class UpdateLinkDto {
   validTo?: string | null;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1 })
-  @ValidateIf((o: UpdateLinkDto) => o.confidence !== undefined)
+  @IsOptionalNotNull()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
   confidence?: number;
 
   @ApiPropertyOptional({ maxLength: 1000 })
-  @ValidateIf((o: UpdateLinkDto) => o.source !== undefined)
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(1000)

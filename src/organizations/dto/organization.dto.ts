@@ -1,10 +1,10 @@
 import { COUNTRY, DATE, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { IsCalendarDate, IsCountryCode } from '../../common/validators';
+import { IsCalendarDate, IsCountryCode, IsOptionalNotNull } from '../../common/validators';
 import { ORGANIZATION_KINDS, type OrganizationKind } from '../organization.entity';
 import type { OrganizationRecord } from '../organizations.repository';
 
@@ -108,14 +108,14 @@ export class CreateOrganizationDto {
 /** PATCH: only the fields sent change; lists given replace the old ones; `null` clears a nullable field. */
 export class UpdateOrganizationDto {
   @ApiPropertyOptional({ maxLength: 300 })
-  @ValidateIf((o: UpdateOrganizationDto) => o.name !== undefined)
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   name?: string;
 
   @ApiPropertyOptional({ type: [OrganizationAliasDto], maxItems: 100 })
-  @ValidateIf((o: UpdateOrganizationDto) => o.aliases !== undefined)
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -128,12 +128,12 @@ export class UpdateOrganizationDto {
   country?: string | null;
 
   @ApiPropertyOptional({ enum: ORGANIZATION_KINDS })
-  @ValidateIf((o: UpdateOrganizationDto) => o.kind !== undefined)
+  @IsOptionalNotNull()
   @IsIn(ORGANIZATION_KINDS)
   kind?: OrganizationKind;
 
   @ApiPropertyOptional({ type: [SanctionsDesignationDto], maxItems: 50 })
-  @ValidateIf((o: UpdateOrganizationDto) => o.sanctions !== undefined)
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
@@ -141,7 +141,7 @@ export class UpdateOrganizationDto {
   sanctions?: SanctionsDesignationDto[];
 
   @ApiPropertyOptional({ type: [WebsiteDto], maxItems: 200 })
-  @ValidateIf((o: UpdateOrganizationDto) => o.websites !== undefined)
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })

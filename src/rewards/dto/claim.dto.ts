@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { IsOptionalNotNull, TEXT } from '../../cases/dto/case.dto';
+import { IsOptionalNotNull, TEXT } from '../../common/validators';
 import { IsTimestamp } from '../../common/input-rules';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';

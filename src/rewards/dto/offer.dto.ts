@@ -3,7 +3,7 @@ import { TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-propertie
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { IsOptionalNotNull, TEXT } from '../../cases/dto/case.dto';
+import { IsOptionalNotNull, TEXT } from '../../common/validators';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { OFFER_STATUSES, type OfferStatus } from '../reward-offer.entity';

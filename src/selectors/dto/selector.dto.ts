@@ -1,9 +1,9 @@
 import { COUNTRY, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { IsCountryCode } from '../../common/validators';
+import { IsCountryCode, IsOptionalNotNull } from '../../common/validators';
 import { SELECTOR_KINDS, USERNAME_PLATFORMS, WALLET_CHAINS, type SelectorKind } from '../selector-normalizers';
 import type { SelectorRecord } from '../selectors.repository';
 
@@ -22,17 +22,17 @@ export class CreateSelectorDto {
   value!: string;
 
   @ApiPropertyOptional({ enum: USERNAME_PLATFORMS, description: 'username only (or write the value as platform:name)' })
-  @ValidateIf((o: CreateSelectorDto) => o.platform !== undefined)
+  @IsOptionalNotNull()
   @IsIn(USERNAME_PLATFORMS)
   platform?: string;
 
   @ApiPropertyOptional({ enum: WALLET_CHAINS, description: 'crypto_wallet only; inferred from the address when omitted' })
-  @ValidateIf((o: CreateSelectorDto) => o.chain !== undefined)
+  @IsOptionalNotNull()
   @IsIn(WALLET_CHAINS)
   chain?: string;
 
   @ApiPropertyOptional({ ...COUNTRY, example: 'US', description: 'identity_document only: the issuing country (ISO 3166-1 alpha-2), or write the value as CC:number' })
-  @ValidateIf((o: CreateSelectorDto) => o.country !== undefined)
+  @IsOptionalNotNull()
   @IsCountryCode()
   country?: string;
 

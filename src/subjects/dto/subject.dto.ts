@@ -1,10 +1,10 @@
 import { COUNTRY, DATE, integer, PARTIAL_DATE, TIMESTAMP, UUID, VERSION } from '../../common/openapi/openapi-properties';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
-import { IsCalendarDate, IsCountryCode, IsPartialDate } from '../../common/validators';
+import { IsCalendarDate, IsCountryCode, IsPartialDate, IsOptionalNotNull } from '../../common/validators';
 import { SUBJECT_STATUSES, type SubjectStatus } from '../subject.entity';
 import type { SubjectRecord } from '../subjects.repository';
 
@@ -117,14 +117,14 @@ export class CreateSubjectDto {
 /** PATCH: only the fields sent change; `null` clears a nullable field. */
 export class UpdateSubjectDto {
   @ApiPropertyOptional({ maxLength: 300 })
-  @ValidateIf((o: UpdateSubjectDto) => o.fullName !== undefined)
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   fullName?: string;
 
   @ApiPropertyOptional({ type: [AliasDto], maxItems: 100, description: 'Replaces the whole list' })
-  @ValidateIf((o: UpdateSubjectDto) => o.aliases !== undefined)
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -142,12 +142,12 @@ export class UpdateSubjectDto {
   dateOfBirth?: string | null;
 
   @ApiPropertyOptional({ enum: SUBJECT_STATUSES })
-  @ValidateIf((o: UpdateSubjectDto) => o.status !== undefined)
+  @IsOptionalNotNull()
   @IsIn(SUBJECT_STATUSES)
   status?: SubjectStatus;
 
   @ApiPropertyOptional({ type: [ChargeDto], maxItems: 50, description: 'Replaces the whole list' })
-  @ValidateIf((o: UpdateSubjectDto) => o.charges !== undefined)
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })

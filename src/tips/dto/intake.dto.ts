@@ -18,7 +18,7 @@ import {
   ValidatorConstraintInterface,
   Validate,
 } from 'class-validator';
-import { TEXT } from '../../cases/dto/case.dto';
+import { TEXT } from '../../common/validators';
 import type { TipChannel, TipStatus } from '../tip.entity';
 
 export const TIP_CHANNELS: readonly TipChannel[] = ['web_form', 'hotline', 'email', 'partner', 'employer', 'other'];

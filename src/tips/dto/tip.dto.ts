@@ -2,7 +2,7 @@ import { COUNT, integer, TIMESTAMP, UUID, VERSION } from '../../common/openapi/o
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { IsOptionalNotNull, TEXT } from '../../cases/dto/case.dto';
+import { IsOptionalNotNull, TEXT } from '../../common/validators';
 import { PageOf } from '../../common/pagination/page.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import type { CandidateEntityType, CandidateStatus } from '../tip-candidate.entity';
