@@ -9,17 +9,26 @@ export interface DatabaseFault {
   code: string;
   detail: string;
   retryAfterSeconds: number;
+  /** The database gave no answer at all (unreachable, no pooled connection free, a statement it never answered). */
+  silent: boolean;
 }
 
-const DB_UNAVAILABLE: DatabaseFault = { code: 'database-unavailable', detail: 'The database is unavailable; try again shortly', retryAfterSeconds: 5 };
+const DB_UNAVAILABLE: DatabaseFault = {
+  code: 'database-unavailable',
+  detail: 'The database is unavailable; try again shortly',
+  retryAfterSeconds: 5,
+  silent: true,
+};
 const DB_BUSY: DatabaseFault = {
   code: 'database-busy',
   detail: 'The service is too busy to take this request now (no database connection came free in time); try again shortly',
   retryAfterSeconds: 2,
+  silent: true,
 };
-const DB_TIMEOUT: DatabaseFault = { code: 'query-timeout', detail: 'The database took too long to answer; try again', retryAfterSeconds: 2 };
-/** The client gave up on a statement the database never answered (not PostgreSQL's own statement timeout). */
-const DB_SILENT: DatabaseFault = { ...DB_TIMEOUT };
+/** PostgreSQL's own statement or lock timeout: it answered, with a refusal. */
+const DB_TIMEOUT: DatabaseFault = { code: 'query-timeout', detail: 'The database took too long to answer; try again', retryAfterSeconds: 2, silent: false };
+/** The client gave up on a statement the database never answered. */
+const DB_SILENT: DatabaseFault = { ...DB_TIMEOUT, silent: true };
 
 /** Node's network errors on the way to the database. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
@@ -76,6 +85,5 @@ export function databaseFaultOf(exception: unknown): DatabaseFault | undefined {
  * reported itself). Another statement sent now would only wait as long again.
  */
 export function databaseSilent(exception: unknown): boolean {
-  const fault = databaseFaultOf(exception);
-  return fault === DB_UNAVAILABLE || fault === DB_BUSY || fault === DB_SILENT;
+  return databaseFaultOf(exception)?.silent === true;
 }
