@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RequestContext } from '../access/request-context';
 import { ROLE_PERMISSIONS } from '../access/permissions';
-import { AuditTrail } from '../audit/audit-trail.service';
+import { AuditEventInput, AuditTrail } from '../audit/audit-trail.service';
 import { FIELD_ENCRYPTION, FieldEncryption, keyedHash } from '../common/crypto/field-encryption';
 import { RateLimitedError } from '../common/errors/domain.error';
-import { RateLimiter } from '../common/rate-limit/rate-limiter';
+import { RateLimiter, RateLimitRule } from '../common/rate-limit/rate-limiter';
 import { AppConfig } from '../config/app-config';
 import { newId } from '../database/ids';
 import { PasswordHasher } from '../users/password-hasher';
@@ -69,27 +69,15 @@ export class AuthService {
    */
   async validateLogin(username: string, password: string, ctx: RequestContext): Promise<SignedInUser> {
     const { perIp, perUsername, windowSeconds } = this.config.loginRateLimit;
-    try {
-      await this.rateLimiter.hit(
-        [
-          { bucket: `login:ip:${ctx.ip}`, limit: perIp, windowSeconds },
-          { bucket: `login:user:${keyedHash(this.config.secrets.hmacKey, username.toLowerCase())}`, limit: perUsername, windowSeconds },
-        ],
-        'sign-in attempts',
-      );
-    } catch (error) {
-      // Recorded once per window and rule (the first refusal over the limit), so a flood adds one record.
-      if (error instanceof RateLimitedError && error.firstInWindow) {
-        await this.audit.record(ctx, {
-          action: 'auth.login.rate_limited',
-          outcome: 'denied',
-          resourceType: 'user',
-          actor: { kind: 'anonymous', id: null, roles: [] },
-          details: { username, reason: 'too many sign-in attempts', windowSeconds },
-        });
-      }
-      throw error;
-    }
+    await this.hitAnonymousLimit(
+      ctx,
+      [
+        { bucket: `login:ip:${ctx.ip}`, limit: perIp, windowSeconds },
+        { bucket: `login:user:${keyedHash(this.config.secrets.hmacKey, username.toLowerCase())}`, limit: perUsername, windowSeconds },
+      ],
+      'sign-in attempts',
+      { action: 'auth.login.rate_limited', resourceType: 'user', details: { username, reason: 'too many sign-in attempts', windowSeconds } },
+    );
     const user = await this.credentials.byUsername(username);
     const fail = async (reason: string, actorId: string | null): Promise<never> => {
       await this.audit.record(ctx, {
@@ -114,6 +102,26 @@ export class AuthService {
       return fail('wrong password', user.id);
     }
     return user;
+  }
+
+  /**
+   * Counts an anonymous caller's attempt against `rules`; over a limit, the 429 — recorded once per window and rule
+   * (the first refusal over the limit), so a flood adds one record.
+   */
+  private async hitAnonymousLimit(
+    ctx: RequestContext,
+    rules: RateLimitRule[],
+    what: string,
+    record: Pick<AuditEventInput, 'action' | 'resourceType' | 'details'>,
+  ): Promise<void> {
+    try {
+      await this.rateLimiter.hit(rules, what);
+    } catch (error) {
+      if (error instanceof RateLimitedError && error.firstInWindow) {
+        await this.audit.record(ctx, { ...record, outcome: 'denied', actor: { kind: 'anonymous', id: null, roles: [] } });
+      }
+      throw error;
+    }
   }
 
   /** After a good password: tokens, or a challenge when the user has a second factor. */
@@ -160,20 +168,16 @@ export class AuthService {
     // Per IP, as for refused anonymous requests: each refused refresh is recorded, so a flood of made-up tokens
     // must not add a record per request.
     const windowSeconds = 60;
-    try {
-      await this.rateLimiter.hit([{ bucket: `refresh:ip:${ctx.ip}`, limit: this.config.apiRateLimit.anonymousPerMinute, windowSeconds }], 'token refreshes');
-    } catch (error) {
-      if (error instanceof RateLimitedError && error.firstInWindow) {
-        await this.audit.record(ctx, {
-          action: 'auth.refresh.rate_limited',
-          outcome: 'denied',
-          resourceType: 'session',
-          actor: { kind: 'anonymous', id: null, roles: [] },
-          details: { reason: 'too many token refreshes', windowSeconds },
-        });
-      }
-      throw error;
-    }
+    await this.hitAnonymousLimit(
+      ctx,
+      [{ bucket: `refresh:ip:${ctx.ip}`, limit: this.config.apiRateLimit.anonymousPerMinute, windowSeconds }],
+      'token refreshes',
+      {
+        action: 'auth.refresh.rate_limited',
+        resourceType: 'session',
+        details: { reason: 'too many token refreshes', windowSeconds },
+      },
+    );
     const oldHash = this.tokens.hashRefreshToken(refreshToken);
     const next = this.tokens.newRefreshToken();
     const outcome = await this.audit.transaction(ctx, { action: 'auth.refresh', resourceType: 'session' }, async (tx, change) => {
