@@ -44,6 +44,11 @@ function me(ctx: RequestContext): string {
   return ctx.principal!.id;
 }
 
+/** The two-person rule of decisions: the recommender never approves or denies their own claim. */
+function notTheRecommender(ctx: RequestContext, claim: ClaimRecord): void {
+  if (claim.recommendedBy === me(ctx)) throw new SeparationOfDutiesError('You recommended this claim: another supervisor approves or denies it (two-person rule)');
+}
+
 /** What the audit trail records of a claim's state (the amount goes in every transition's details). */
 function claimAuditView(c: ClaimRecord): Record<string, unknown> {
   return {
@@ -204,7 +209,7 @@ export class RewardsService {
   /** Approves a claim: not by its recommender; the offer open and the amount within what it has left, under the offer's row lock. */
   async approve(ctx: RequestContext, id: string, dto: ApproveClaimDto): Promise<ClaimResponseDto> {
     return this.decide(ctx, id, 'approved', 'reward.claim.approve', async (tx, claim, tip) => {
-      if (claim.recommendedBy === me(ctx)) throw new SeparationOfDutiesError('You recommended this claim: another supervisor approves or denies it (two-person rule)');
+      notTheRecommender(ctx, claim);
       // The tip may have been marked a duplicate since the recommendation: the original is the one to reward.
       if (tip.status === 'duplicate') throw new TipNotEligibleError('it was marked a duplicate of another tip after the recommendation (deny this claim; recommend the original)');
       // Approvals of one offer queue on its row: each sees the committed total the one before left.
@@ -221,7 +226,7 @@ export class RewardsService {
 
   async deny(ctx: RequestContext, id: string, dto: DenyClaimDto): Promise<ClaimResponseDto> {
     return this.decide(ctx, id, 'denied', 'reward.claim.deny', async (_tx, claim) => {
-      if (claim.recommendedBy === me(ctx)) throw new SeparationOfDutiesError('You recommended this claim: another supervisor approves or denies it (two-person rule)');
+      notTheRecommender(ctx, claim);
       return { transition: { to: 'denied', by: me(ctx), reason: dto.reason } };
     });
   }
