@@ -161,6 +161,47 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
         spy.mockRestore();
       }
     });
+    it('makes at most 5 new name candidates per phrase and type, the closest; a subject its identifiers found keeps the name reason', async () => {
+      const make = async (fullName: string): Promise<string> =>
+        (await t.http().post('/api/v1/subjects').set('Authorization', investigator.auth).send({ fullName }).expect(201)).body.id as string;
+      // Six arrangements of one name: word similarity 1 for each (it ignores word order); ids ascend with creation.
+      const arrangements: string[] = [];
+      for (const name of ['Ri Kwang Chol', 'Ri Chol Kwang', 'Kwang Ri Chol', 'Kwang Chol Ri', 'Chol Ri Kwang', 'Chol Kwang Ri']) arrangements.push(await make(name));
+      const email = (await t.http().post('/api/v1/selectors').set('Authorization', investigator.auth).send({ kind: 'email', value: 'kwang.chol@example.org' }).expect(201))
+        .body.id as string;
+      await t
+        .http()
+        .post('/api/v1/links')
+        .set('Authorization', investigator.auth)
+        .send({ kind: 'uses', from: { type: 'subject', id: arrangements[5] }, to: { type: 'selector', id: email }, confidence: 1, source: 'test' })
+        .expect(201);
+      const named = (body: { candidates: { entityType: string; entityId: string; why: string[] }[] }) =>
+        body.candidates.filter((c) => c.entityType === 'subject' && c.why.some((w) => w.includes('names "Ri Kwang Chol"'))).map((c) => c.entityId);
+
+      const byName = await aSubmittedTip(t, key, { narrative: 'The new hire calls himself Ri Kwang Chol on every call.' });
+      const first = (await as(investigator).get(`/api/v1/tips/${byName.id}`)).body;
+      expect(named(first).sort()).toEqual(arrangements.slice(0, 5).sort());
+
+      const both = await aSubmittedTip(t, key, { narrative: 'Ri Kwang Chol writes from kwang.chol (at) example (dot) org.' });
+      const second = (await as(investigator).get(`/api/v1/tips/${both.id}`)).body;
+      expect(named(second).sort()).toEqual(arrangements.sort());
+      expect(second.candidates.find((c: { entityId: string }) => c.entityId === arrangements[5]).why).toEqual(
+        expect.arrayContaining(['e-mail kwang.chol@example.org is used by Chol Kwang Ri', expect.stringContaining('names "Ri Kwang Chol"')]),
+      );
+    });
+
+    it('finds a tip by the words of its narrative once it is matched, by its reference at once', async () => {
+      const { id, reference } = await aSubmittedTip(t, key, { narrative: 'A narrative about the Quokkasmurf laptop farm.' });
+      const search = async (q: string) => (await as(investigator).get(`/api/v1/search?types=tip&q=${encodeURIComponent(q)}`)).body.data.map((h: { id: string }) => h.id);
+      expect(await search('quokkasmurf laptop')).toEqual([id]);
+      await t.dataSource.query(`UPDATE tip SET status = 'matching' WHERE id = $1`, [id]);
+      try {
+        expect(await search('quokkasmurf laptop')).toEqual([]);
+        expect(await search(reference)).toEqual([id]);
+      } finally {
+        await t.dataSource.query(`UPDATE tip SET status = 'received' WHERE id = $1`, [id]);
+      }
+    });
   });
 
   describe('duplicates', () => {

@@ -11,6 +11,15 @@ import type { Extraction } from './tip-extraction';
 /** A name phrase matches a subject or organization name at this word similarity or more. */
 export const NAME_MATCH_THRESHOLD = 0.8;
 
+/**
+ * A name phrase makes at most this many new candidates of each type (subjects, organizations): its best matches,
+ * by score, then a full name before an alias. Trigram word similarity ignores word order, so a transliterated
+ * Korean name ("Song Hwa Jong") resembles every arrangement of its syllables in a large registry; staff get the
+ * closest few rather than dozens. An entity its identifiers already made a candidate gets the name's reason too,
+ * whatever the cap.
+ */
+export const NAME_CANDIDATES_PER_PHRASE = 5;
+
 const KIND_WORDS: Record<SelectorKind, string> = {
   email: 'e-mail',
   phone: 'phone',
@@ -98,12 +107,29 @@ export class TipMatcher {
         { type: 'subject' as const, names: subjectNames, unknown: 'a subject' },
         { type: 'organization' as const, names: organizationNames, unknown: 'an organization' },
       ];
-      for (const { type, names, unknown } of named)
-        for (const n of names.filter((n) => phrases.has(n.term)))
+      for (const { type, names, unknown } of named) {
+        const made = new Map<string, number>();
+        for (const n of names.filter((n) => phrases.has(n.term)).sort(closestFirst)) {
+          const known = found.has(`${type}:${n.id}`);
+          if (!known && (made.get(n.term) ?? 0) >= NAME_CANDIDATES_PER_PHRASE) continue;
+          if (!known) made.set(n.term, (made.get(n.term) ?? 0) + 1);
           add(type, n.id, n.score, `the narrative names "${n.term}", like ${n.matchedKind === 'alias' ? 'alias' : 'name'} "${n.matchedName}" of ${label.get(n.id) ?? unknown}`);
+        }
+      }
       return [...found.values()]
         .sort((a, b) => b.score - a.score || a.entityType.localeCompare(b.entityType) || a.entityId.localeCompare(b.entityId))
         .slice(0, 100);
     });
   }
+}
+
+/** Name matches, closest first: by score, a full name before an alias, then by id (stable). */
+function closestFirst(a: NameMatch, b: NameMatch): number {
+  return b.score - a.score || Number(a.matchedKind === 'alias') - Number(b.matchedKind === 'alias') || a.id.localeCompare(b.id);
+}
+
+interface NameMatch {
+  id: string;
+  score: number;
+  matchedKind: string;
 }

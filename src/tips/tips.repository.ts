@@ -152,7 +152,7 @@ const QUEUE_ROW = `${SUMMARY}, left(t.narrative, 200) AS excerpt, to_char(t.rece
 
 const CANDIDATE = `tip_id AS "tipId", entity_type AS "entityType", entity_id AS "entityId", score, reasons, status, decided_by AS "decidedBy", decided_at AS "decidedAt"`;
 
-/** The narrative's comparison key (near duplicates, search): its first 500 characters, lower case (GiST trigram index). */
+/** The narrative's comparison key (near duplicates, search): its first 500 characters, lower case (GiST trigram index, of matched tips only). */
 const NARRATIVE_KEY = 'lower(left(narrative, 500))';
 
 /** Need-to-know on tips ($1 viewer, $2 sees all, $3 triage): unlinked tips to triage staff, linked ones to the case's members. */
@@ -212,7 +212,7 @@ export const TIP_DUPLICATES_SQL = `
            FROM unmatched m
           CROSS JOIN LATERAL (
                 SELECT o.id, lower(left(o.narrative, 500)) AS key, o.received_at FROM tip o
-                 WHERE o.received_at > now() - interval '30 days' AND (o.received_at, o.id) < (m.received_at, m.id)
+                 WHERE o.received_at > now() - interval '30 days' AND (o.received_at, o.id) < (m.received_at, m.id) AND o.status <> 'matching'
                  ORDER BY lower(left(o.narrative, 500)) <-> m.key LIMIT 1) k),
        same_tipster AS (
          SELECT me.id AS tip_id, s.id, s.received_at
@@ -584,7 +584,7 @@ export class TipsRepository {
     return rows.length === 1;
   }
 
-  /** Search: tips by reference (exact) or by words in the first 500 characters of the narrative, visible to the viewer. */
+  /** Search: tips by reference (exact) or, once matched, by words in the first 500 characters of the narrative, visible to the viewer. */
   async search(
     viewer: TipViewer,
     term: string,
@@ -594,7 +594,7 @@ export class TipsRepository {
     return this.database.query({
       name: 'tips-search',
       text: `SELECT t.id, t.reference, t.status, left(t.narrative, 120) AS excerpt, (t.reference = upper($4)) AS exact FROM tip t
-              WHERE (t.reference = upper($4) OR ${NARRATIVE_KEY} LIKE $5) AND ${VISIBLE}
+              WHERE (t.reference = upper($4) OR (${NARRATIVE_KEY} LIKE $5 AND t.status <> 'matching')) AND ${VISIBLE}
               ORDER BY (t.reference = upper($4)) DESC, t.received_at DESC, t.id LIMIT $6`,
       values: [viewer.userId, viewer.seesAll, viewer.triage, term, pattern, limit],
     });

@@ -135,7 +135,13 @@ export class TipDetailDto extends TipSummaryDto {
   @ApiProperty({ type: String, nullable: true, maxLength: 50 }) possibleDuplicateReason!: string | null;
   @ApiProperty({ ...COUNT, description: 'Other tips from the same tipster (same keyed hash of e-mail or phone), any time' }) tipsterOtherTips!: number;
   @ApiProperty({ type: [ExtractedDto], maxItems: MAX_EXTRACTED, description: 'Identifiers found in the narrative (normalised)' }) extracted!: ExtractedDto[];
-  @ApiProperty({ type: [CandidateDto], maxItems: 100 }) candidates!: CandidateDto[];
+  @ApiProperty({
+    type: [CandidateDto],
+    maxItems: 100,
+    description:
+      'What matching found: the registry selectors the narrative names, who uses or owns them and their employers, and the subjects and organizations whose names or aliases a capitalised phrase resembles (trigram word similarity ≥ 0.8; at most the 5 closest new subjects and 5 organizations per phrase). Best score first.',
+  })
+  candidates!: CandidateDto[];
   @ApiProperty({ type: [TipDuplicateDto], maxItems: 50 }) duplicates!: TipDuplicateDto[];
   @ApiProperty(TIMESTAMP) updatedAt!: string;
 }
