@@ -8,6 +8,9 @@ import { SubjectsService } from '../subjects/subjects.service';
 import type { NewCandidate } from './tips.repository';
 import type { Extraction } from './tip-extraction';
 
+type SubjectNameMatch = Awaited<ReturnType<SubjectsService['namesMentioned']>>[number];
+type OrganizationNameMatch = Awaited<ReturnType<OrganizationsService['namesMentioned']>>[number];
+
 /** A name phrase matches a subject or organization name at this word similarity or more. */
 export const NAME_MATCH_THRESHOLD = 0.8;
 
@@ -58,10 +61,16 @@ export class TipMatcher {
       (s) => `${s.kind}|${s.normalizedValue}`,
     );
     const allPhrases = [...new Set(extractions.flatMap((e) => e.phrases))];
-    const [selectors, subjectNames, organizationNames] = await Promise.all([
+    // The two name look-ups share `tx`, one connection: one after the other (pg queues a second query on a busy
+    // client with a deprecation warning, and pg 9 refuses it); the selector look-up runs beside them on the pool.
+    const names = async (): Promise<[SubjectNameMatch[], OrganizationNameMatch[]]> => {
+      if (!allPhrases.length) return [[], []];
+      const subjectNames = await this.subjects.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx);
+      return [subjectNames, await this.organizations.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx)];
+    };
+    const [selectors, [subjectNames, organizationNames]] = await Promise.all([
       allSelectors.length ? this.selectors.findByNormalized(allSelectors) : [],
-      allPhrases.length ? this.subjects.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx) : [],
-      allPhrases.length ? this.organizations.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx) : [],
+      names(),
     ]);
     const holders = selectors.length ? await this.links.holdersOf(selectors.map((s) => s.id)) : [];
     const subjectIds = new Set([...subjectNames.map((n) => n.id), ...holders.filter((h) => h.entityType === 'subject').map((h) => h.entityId)]);
