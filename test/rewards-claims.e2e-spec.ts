@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { auditRecords, signedIn } from './support/actors';
 import { aCase, aCast, Actor, aStaffedCase, Cast } from './support/cases';
-import { aClaim, anOffer, decide, recommend, REWARDS } from './support/rewards';
+import { aClaim, anOffer, closeOffer, decide, recommend, REWARDS } from './support/rewards';
 import { createTestApp, TestApp } from './support/test-app';
 import { anIntegration, aSubmittedTip } from './support/tips';
 
@@ -180,13 +180,7 @@ describe('reward claims', () => {
       const unknown = await recommend(t, sup1, claimBody(ids.interested, ids.euroOffer, 100, 'EUX'));
       expect([unknown.status, unknown.body.errors[0].field]).toEqual([400, 'amount.currency']);
       const closed = await anOffer(t, sup1, { program: 'Closed one', subjectIds: [ids.covered] });
-      await t
-        .http()
-        .patch(`${REWARDS}/offers/${closed.id as string}`)
-        .set('Authorization', sup1.auth)
-        .set('If-Match', 'W/"1"')
-        .send({ status: 'closed' })
-        .expect(200);
+      await closeOffer(t, sup1, closed.id as string).expect(200);
       const onClosed = await recommend(t, sup1, claimBody(ids.interested, closed.id as string));
       expect([onClosed.status, onClosed.body.type]).toEqual([409, 'urn:casefile:problem:offer-closed']);
       const ghost = await recommend(t, sup1, claimBody(ids.interested, randomUUID()));
@@ -389,13 +383,7 @@ describe('reward claims', () => {
       const b = await aClaim(t, sup1, ids.planted, offer.id as string, 1_000);
       const c = await aClaim(t, sup1, ids.onCase, offer.id as string, 1_000);
       await decide(t, sup2, a.id as string, 'approve').expect(200);
-      await t
-        .http()
-        .patch(`${REWARDS}/offers/${offer.id as string}`)
-        .set('Authorization', sup1.auth)
-        .set('If-Match', 'W/"1"')
-        .send({ status: 'closed' })
-        .expect(200);
+      await closeOffer(t, sup1, offer.id as string).expect(200);
       const approve = await decide(t, sup2, b.id as string, 'approve');
       expect([approve.status, approve.body.type]).toEqual([409, 'urn:casefile:problem:offer-closed']);
       await decide(t, sup3, a.id as string, 'pay', { paymentReference: `RFJ-${randomBytes(3).toString('hex')}`, paidAt: new Date().toISOString() }).expect(200);

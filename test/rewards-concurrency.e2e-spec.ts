@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { signedIn } from './support/actors';
 import type { Actor } from './support/cases';
-import { aClaim, anOffer, decide, recommend, REWARDS } from './support/rewards';
+import { aClaim, anOffer, closeOffer, decide, recommend, REWARDS } from './support/rewards';
 import { createTestApp, TestApp } from './support/test-app';
 import { anIntegration, aSubmittedTip } from './support/tips';
 
@@ -122,7 +122,7 @@ describe('reward claims under concurrency', () => {
     const offer = await anOffer(t, recommender, { maxAmount: { amount: 1_000_000, currency: 'USD' }, subjectIds: [await subject()] });
     const claims: string[] = [];
     for (const tip of await tips(8)) claims.push((await aClaim(t, recommender, tip, offer.id as string, 10_000)).id as string);
-    const close = t.http().patch(`${REWARDS}/offers/${offer.id as string}`).set('Authorization', payer.auth).set('If-Match', 'W/"1"').send({ status: 'closed' });
+    const close = closeOffer(t, payer, offer.id as string);
     const [closed, ...approvals] = await Promise.all([close, ...claims.map((id, i) => decide(t, i % 2 ? approverA : approverB, id, 'approve'))]);
     expect(closed.status).toBe(200);
     // Each approval ran wholly before the close (200) or after it (409 offer-closed): the offer's row lock orders them.

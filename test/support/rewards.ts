@@ -32,3 +32,8 @@ export async function aClaim(t: TestApp, by: Actor, tipId: string, offerId: stri
 export function decide(t: TestApp, by: Actor, claimId: string, action: 'approve' | 'deny' | 'pay', body: Record<string, unknown> = {}) {
   return t.http().post(`${REWARDS}/claims/${claimId}/${action}`).set('Authorization', by.auth).send(body);
 }
+
+/** PATCH /rewards/offers/:id to `closed` as `by`, at the offer's first version. */
+export function closeOffer(t: TestApp, by: Actor, offerId: string) {
+  return t.http().patch(`${REWARDS}/offers/${offerId}`).set('Authorization', by.auth).set('If-Match', 'W/"1"').send({ status: 'closed' });
+}
