@@ -87,6 +87,12 @@ export class TipMatcher {
       return s ? `${KIND_WORDS[s.kind]} ${s.normalizedValue}` : 'an identifier';
     };
 
+    // Name matches closest first, once for the batch: each tip keeps the first NAME_CANDIDATES_PER_PHRASE of a phrase.
+    const named = [
+      { type: 'subject' as const, names: [...subjectNames].sort(closestFirst), unknown: 'a subject' },
+      { type: 'organization' as const, names: [...organizationNames].sort(closestFirst), unknown: 'an organization' },
+    ];
+
     return extractions.map((extraction) => {
       const found = new Map<string, NewCandidate>();
       const add = (entityType: NewCandidate['entityType'], entityId: string, score: number, reason: string): void => {
@@ -112,16 +118,14 @@ export class TipMatcher {
             `${spell(h.selectorId)} is used by ${label.get(h.via) ?? 'a subject'}, employed by ${label.get(h.entityId)}`,
           );
       }
-      const named = [
-        { type: 'subject' as const, names: subjectNames, unknown: 'a subject' },
-        { type: 'organization' as const, names: organizationNames, unknown: 'an organization' },
-      ];
       for (const { type, names, unknown } of named) {
         const made = new Map<string, number>();
-        for (const n of names.filter((n) => phrases.has(n.term)).sort(closestFirst)) {
-          const known = found.has(`${type}:${n.id}`);
-          if (!known && (made.get(n.term) ?? 0) >= NAME_CANDIDATES_PER_PHRASE) continue;
-          if (!known) made.set(n.term, (made.get(n.term) ?? 0) + 1);
+        for (const n of names.filter((n) => phrases.has(n.term))) {
+          if (!found.has(`${type}:${n.id}`)) {
+            const count = made.get(n.term) ?? 0;
+            if (count >= NAME_CANDIDATES_PER_PHRASE) continue;
+            made.set(n.term, count + 1);
+          }
           add(type, n.id, n.score, `the narrative names "${n.term}", like ${n.matchedKind === 'alias' ? 'alias' : 'name'} "${n.matchedName}" of ${label.get(n.id) ?? unknown}`);
         }
       }
@@ -133,12 +137,6 @@ export class TipMatcher {
 }
 
 /** Name matches, closest first: by score, a full name before an alias, then by id (stable). */
-function closestFirst(a: NameMatch, b: NameMatch): number {
+function closestFirst(a: SubjectNameMatch | OrganizationNameMatch, b: SubjectNameMatch | OrganizationNameMatch): number {
   return b.score - a.score || Number(a.matchedKind === 'alias') - Number(b.matchedKind === 'alias') || a.id.localeCompare(b.id);
-}
-
-interface NameMatch {
-  id: string;
-  score: number;
-  matchedKind: string;
 }
