@@ -184,7 +184,7 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
 
       const both = await aSubmittedTip(t, key, { narrative: 'Ri Kwang Chol writes from kwang.chol (at) example (dot) org.' });
       const second = (await as(investigator).get(`/api/v1/tips/${both.id}`)).body;
-      expect(named(second).sort()).toEqual(arrangements.sort());
+      expect(named(second).sort()).toEqual([...arrangements].sort());
       expect(second.candidates.find((c: { entityId: string }) => c.entityId === arrangements[5]).why).toEqual(
         expect.arrayContaining(['e-mail kwang.chol@example.org is used by Chol Kwang Ri', expect.stringContaining('names "Ri Kwang Chol"')]),
       );
