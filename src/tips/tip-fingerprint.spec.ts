@@ -27,4 +27,18 @@ describe('narrative fingerprints (MinHash bands)', () => {
     expect(other.filter((band, j) => band === a[j])).toHaveLength(0);
     expect(narrativeBands('!!!')).toEqual([]);
   });
+
+  it('keeps the bands it gave before: they are stored with each tip and compared with those of later tips', () => {
+    // Computed by the first implementation (strings of trigrams, then FNV-1a, then MinHash); any change to the
+    // hashing must keep them, or tips received before it would no longer be found as duplicates.
+    expect(narrativeBands('Tip 1a2b3c4d: our remote hire "Alex" writes from it.warrior1a2b3c4d (at) example (dot) com, paid to a wallet in Yanbian.')).toEqual([
+      48285300202275, 4185980892675060, 594690355383941, 1096249124145374, 933997963538238, 901908621758016, 3593420730040310, 2490923014334279,
+      3420959780019922, 3989537965257918, 3725180282108731, 3460742480338230,
+    ]);
+    // Past the first 500 characters (a surrogate pair counts once), letters outside ASCII.
+    expect(narrativeBands(`Ünïcödé 😀 ${'Song Hwa Jong '.repeat(40)}`)).toEqual([
+      2252082420309241, 3435690697548378, 3944480010791053, 1155376914908103, 2035396285729654, 3994825635003119, 4050821394415181, 673414859909131,
+      210993381845655, 937689976187396, 2042883489314264, 1615045491175145,
+    ]);
+  });
 });

@@ -13,7 +13,14 @@ export const ROWS = 3;
 
 /** The comparison key of a narrative, as `lower(left(narrative, 500))` in SQL. */
 export function comparisonKey(narrative: string): string {
-  return Array.from(narrative).slice(0, 500).join('').toLowerCase();
+  if (narrative.length <= 500) return narrative.toLowerCase();
+  // The first 500 code points (a surrogate pair is one), without splitting the whole narrative.
+  let end = 0;
+  for (let n = 0; n < 500 && end < narrative.length; n++) {
+    const c = narrative.charCodeAt(end);
+    end += c >= 0xd800 && c <= 0xdbff && end + 1 < narrative.length && (narrative.charCodeAt(end + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return narrative.slice(0, end).toLowerCase();
 }
 
 /** The trigram set of a text, as pg_trgm reads it (alphanumeric words, padded "  w "). */
@@ -36,31 +43,57 @@ function mix(h: number): number {
   return h >>> 0;
 }
 
-/** FNV-1a of a short string's UTF-16 code units. */
-function fnv(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** One seed per hash function (fixed: bands must compare across processes and releases). */
 const SEEDS = Array.from({ length: BANDS * ROWS }, (_, i) => mix(0x9e3779b9 ^ Math.imul(i + 1, 0x632be5ab)));
 
 /**
+ * The FNV-1a hashes of the trigrams of `key` (as `trigrams` reads them), each distinct hash once. Hashing as it
+ * goes, without building the trigram strings, gives the same minima as hashing the set of strings: a minimum is
+ * the same over a set and over any list of its members, and two trigrams with one hash give one value anyway.
+ */
+function trigramHashes(key: string): Int32Array {
+  const seen = new Set<number>();
+  const units: number[][] = [];
+  for (const m of key.matchAll(/[\p{L}\p{N}]+/gu)) {
+    // The padded word's code points, each as its UTF-16 code units ("  w ").
+    units.length = 0;
+    units.push(SPACE, SPACE);
+    for (const c of m[0]) units.push(c.length === 1 ? [c.charCodeAt(0)] : [c.charCodeAt(0), c.charCodeAt(1)]);
+    units.push(SPACE);
+    for (let i = 0; i + 3 <= units.length; i++) {
+      let h = 0x811c9dc5;
+      for (let j = i; j < i + 3; j++) for (const u of units[j]) h = Math.imul(h ^ u, 0x01000193);
+      seen.add(h >>> 0);
+    }
+  }
+  return Int32Array.from(seen);
+}
+const SPACE = [0x20];
+
+/**
  * The narrative's BANDS band hashes (non-negative integers below 2^52, each naming its band too), or none when
- * the narrative has no letters or digits.
+ * the narrative has no letters or digits. Stored with each tip and compared with those of later tips: the
+ * values must never change (a test pins some).
  */
 export function narrativeBands(narrative: string): number[] {
-  const grams = [...trigrams(comparisonKey(narrative))].map(fnv);
+  const grams = trigramHashes(comparisonKey(narrative));
   if (grams.length === 0) return [];
-  const mins = SEEDS.map((seed) => {
+  const mins = new Array<number>(SEEDS.length);
+  for (let s = 0; s < SEEDS.length; s++) {
+    const seed = SEEDS[s];
     let min = 0xffffffff;
-    for (const g of grams) {
-      const h = mix(g ^ seed);
+    for (let i = 0; i < grams.length; i++) {
+      // mix(gram ^ seed), inlined: this loop is most of the work (BANDS × ROWS × trigrams).
+      let h = grams[i] ^ seed;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h = (h ^ (h >>> 16)) >>> 0;
       if (h < min) min = h;
     }
-    return min;
-  });
+    mins[s] = min;
+  }
   const bands: number[] = [];
   for (let b = 0; b < BANDS; b++) {
     let hi = mix(b + 1);
