@@ -146,19 +146,22 @@ export class LinksRepository {
    * — and the organizations those subjects are `employed_by`. One statement, index probes on idx_link_to and
    * idx_link_from. `via` is the holder a second-hop organization was reached through.
    */
-  async holdersOf(selectorIds: readonly string[]): Promise<{ selectorId: string; kind: LinkKind; entityType: EntityType; entityId: string; confidence: number; via: string | null }[]> {
+  async holdersOf(selectorIds: readonly string[], tx?: Tx): Promise<{ selectorId: string; kind: LinkKind; entityType: EntityType; entityId: string; confidence: number; via: string | null }[]> {
     if (selectorIds.length === 0) return [];
-    return this.database.query({
-      name: 'links-holders',
-      text: `WITH direct AS (
-               SELECT l.to_id AS "selectorId", l.kind, l.from_type AS "entityType", l.from_id AS "entityId", l.confidence::float8 AS confidence, NULL::uuid AS via
-                 FROM link l WHERE l.to_id = ANY($1::uuid[]) AND l.to_type = 'selector' AND l.kind IN ('uses', 'owns'))
-             SELECT * FROM direct
-             UNION ALL
-             SELECT d."selectorId", e.kind, e.to_type, e.to_id, (d.confidence * e.confidence)::float8, d."entityId"
-               FROM direct d JOIN link e ON e.from_id = d."entityId" AND e.kind = 'employed_by'
-              WHERE d."entityType" = 'subject'`,
-      values: [selectorIds],
-    });
+    return this.database.query(
+      {
+        name: 'links-holders',
+        text: `WITH direct AS (
+                 SELECT l.to_id AS "selectorId", l.kind, l.from_type AS "entityType", l.from_id AS "entityId", l.confidence::float8 AS confidence, NULL::uuid AS via
+                   FROM link l WHERE l.to_id = ANY($1::uuid[]) AND l.to_type = 'selector' AND l.kind IN ('uses', 'owns'))
+               SELECT * FROM direct
+               UNION ALL
+               SELECT d."selectorId", e.kind, e.to_type, e.to_id, (d.confidence * e.confidence)::float8, d."entityId"
+                 FROM direct d JOIN link e ON e.from_id = d."entityId" AND e.kind = 'employed_by'
+                WHERE d."entityType" = 'subject'`,
+        values: [selectorIds],
+      },
+      tx,
+    );
   }
 }

@@ -3,6 +3,7 @@ import { RequestContext } from '../access/request-context';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { assertVersion } from '../common/concurrency/if-match';
 import { Page, paginate } from '../common/pagination/keyset';
+import type { Tx } from '../database/database';
 import { newId } from '../database/ids';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { SelectorsService } from '../selectors/selectors.service';
@@ -94,8 +95,8 @@ export class LinksService {
 
   /** Label and detail of each entity that exists, by id: one batched query per type. */
   /** For tip matching: the subjects and organizations that use or own these selectors, and their employers. */
-  async holdersOf(selectorIds: readonly string[]): Promise<{ selectorId: string; kind: LinkKind; entityType: EntityType; entityId: string; confidence: number; via: string | null }[]> {
-    return this.links.holdersOf(selectorIds);
+  async holdersOf(selectorIds: readonly string[], tx?: Tx): Promise<{ selectorId: string; kind: LinkKind; entityType: EntityType; entityId: string; confidence: number; via: string | null }[]> {
+    return this.links.holdersOf(selectorIds, tx);
   }
 
   private async labels(refs: readonly { type: EntityType; id: string }[]): Promise<Map<string, { label: string; detail: string }>> {

@@ -3,6 +3,7 @@ import { RequestContext } from '../access/request-context';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { Page, paginate } from '../common/pagination/keyset';
 import { AppConfig } from '../config/app-config';
+import type { Tx } from '../database/database';
 import { newId } from '../database/ids';
 import { CreateSelectorDto, SelectorListQueryDto, SelectorResponseDto, toSelectorResponse } from './dto/selector.dto';
 import { interpretSelector, normalizeSelector, SelectorKind } from './selector-normalizers';
@@ -70,9 +71,9 @@ export class SelectorsService {
     return interpretSelector(value, { defaultPhoneRegion: this.config.defaultPhoneRegion }).map((r) => ({ kind: r.kind, normalizedValue: r.normalizedValue }));
   }
 
-  /** For tip matching: the registry's selectors with these canonical values (already normalised). */
-  async findByNormalized(pairs: readonly { kind: SelectorKind; normalizedValue: string }[]): Promise<SelectorRecord[]> {
-    return this.selectors.findByValues(pairs);
+  /** For tip matching: the registry's selectors with these canonical values (already normalised); in `tx` when given. */
+  async findByNormalized(pairs: readonly { kind: SelectorKind; normalizedValue: string }[], tx?: Tx): Promise<SelectorRecord[]> {
+    return this.selectors.findByValues(pairs, tx);
   }
 
   /** For search: the registry's selectors that `term` is a spelling of. */

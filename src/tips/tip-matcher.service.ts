@@ -53,7 +53,7 @@ export class TipMatcher {
     private readonly organizations: OrganizationsService,
   ) {}
 
-  /** The candidates of each extraction, in order. `tx` (the worker's) runs the name look-ups. */
+  /** The candidates of each extraction, in order; the look-ups run in `tx` (the worker's) when given. */
   async matchAll(extractions: readonly Extraction[], tx?: Tx): Promise<NewCandidate[][]> {
     const unique = <T>(items: T[], key: (t: T) => string): T[] => [...new Map(items.map((i) => [key(i), i])).values()];
     const allSelectors = unique(
@@ -61,24 +61,17 @@ export class TipMatcher {
       (s) => `${s.kind}|${s.normalizedValue}`,
     );
     const allPhrases = [...new Set(extractions.flatMap((e) => e.phrases))];
-    // The two name look-ups share `tx`, one connection: one after the other (pg queues a second query on a busy
-    // client with a deprecation warning, and pg 9 refuses it); the selector look-up runs beside them on the pool.
-    const names = async (): Promise<[SubjectNameMatch[], OrganizationNameMatch[]]> => {
-      if (!allPhrases.length) return [[], []];
-      const subjectNames = await this.subjects.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx);
-      return [subjectNames, await this.organizations.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx)];
-    };
-    const [selectors, [subjectNames, organizationNames]] = await Promise.all([
-      allSelectors.length ? this.selectors.findByNormalized(allSelectors) : [],
-      names(),
-    ]);
-    const holders = selectors.length ? await this.links.holdersOf(selectors.map((s) => s.id)) : [];
+    // Every look-up runs on `tx`, the worker's one connection, one after the other (pg queues a second query on
+    // a busy client with a deprecation warning, and pg 9 refuses it). Not beside it on the pool: under an intake
+    // burst each pool look-up would wait its turn behind the queued intake requests, and the batch with it.
+    const selectors = allSelectors.length ? await this.selectors.findByNormalized(allSelectors, tx) : [];
+    const subjectNames = allPhrases.length ? await this.subjects.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx) : [];
+    const organizationNames = allPhrases.length ? await this.organizations.namesMentioned(allPhrases, NAME_MATCH_THRESHOLD, tx) : [];
+    const holders = selectors.length ? await this.links.holdersOf(selectors.map((s) => s.id), tx) : [];
     const subjectIds = new Set([...subjectNames.map((n) => n.id), ...holders.filter((h) => h.entityType === 'subject').map((h) => h.entityId)]);
     const organizationIds = new Set([...organizationNames.map((n) => n.id), ...holders.filter((h) => h.entityType === 'organization').map((h) => h.entityId)]);
-    const [subjectLabels, organizationLabels] = await Promise.all([
-      subjectIds.size ? this.subjects.summaries([...subjectIds]) : [],
-      organizationIds.size ? this.organizations.summaries([...organizationIds]) : [],
-    ]);
+    const subjectLabels = subjectIds.size ? await this.subjects.summaries([...subjectIds], tx) : [];
+    const organizationLabels = organizationIds.size ? await this.organizations.summaries([...organizationIds], tx) : [];
     const label = new Map<string, string>([...subjectLabels.map((s) => [s.id, s.label] as const), ...organizationLabels.map((o) => [o.id, o.label] as const)]);
     const selectorById = new Map(selectors.map((s) => [s.id, s]));
     const selectorByValue = new Map(selectors.map((s) => [`${s.kind}|${s.normalizedValue}`, s]));
