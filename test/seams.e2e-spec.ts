@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { FIELD_ENCRYPTION, FieldEncryption } from '../src/common/crypto/field-encryption';
+import { Database } from '../src/database/database';
 import { IntegrationsService } from '../src/integrations/integrations.service';
 import { TipMatchingWorker } from '../src/tips/tip-matching-worker.service';
 import { adminAuth, auditRecords } from './support/actors';
@@ -133,5 +134,22 @@ describe('the seams every feature copies', () => {
       ]);
       expect(lint('src/integrations/integrations.repository.ts', `import { Database } from '../database/database';\nexport type X = Database;\n`)).toEqual([]);
     }, 60_000);
+
+    it('makes a run-time setting once per transaction: queryWith does not send it again while it is in force', async () => {
+      const database = t.app.get(Database);
+      const setting = 'pg_trgm.word_similarity_threshold';
+      const current = { text: `SELECT current_setting('${setting}') AS v` };
+      const seen: string[] = [];
+      const sent = await statementsDuring(() =>
+        database.transaction(async (tx) => {
+          for (const value of ['0.41', '0.41', '0.52']) seen.push((await database.queryWith<{ v: string }>({ [setting]: value }, current, tx))[0].v);
+        }),
+      );
+      expect(seen).toEqual(['0.41', '0.41', '0.52']);
+      expect(sent.filter((s) => s.includes('set_config'))).toHaveLength(2);
+      // A new transaction starts from nothing: the setting is made again (set_config(…, true) ended with the first).
+      const again = await statementsDuring(() => database.queryWith({ [setting]: '0.41' }, current));
+      expect(again.filter((s) => s.includes('set_config'))).toHaveLength(1);
+    });
   });
 });

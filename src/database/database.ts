@@ -46,6 +46,8 @@ interface TxState {
   /** A change made by one statement: no BEGIN or COMMIT around it (see `transaction`). */
   single: boolean;
   statements: number;
+  /** Run-time settings made for the rest of the transaction by `queryWith` (not set again). */
+  settings: Map<string, string>;
 }
 
 const states = new WeakMap<Tx, TxState>();
@@ -120,7 +122,7 @@ export class Database {
     const { client } = held;
     const tx = {} as Tx;
     const single = options.singleStatement === true;
-    states.set(tx, { client, attachments: [], single, statements: 0 });
+    states.set(tx, { client, attachments: [], single, statements: 0, settings: new Map() });
     let broken = false;
     try {
       if (!single) await client.query('BEGIN');
@@ -156,11 +158,17 @@ export class Database {
 
   /**
    * Rows of a statement with run-time settings in force (`pg_trgm.word_similarity_threshold`, say): set for the
-   * rest of `tx` when given (`set_config(…, true)`), else in a transaction of its own around the statement.
+   * rest of `tx` when given (`set_config(…, true)`; a setting already made in `tx` is not sent again), else in a
+   * transaction of its own around the statement.
    */
   async queryWith<R extends QueryResultRow>(settings: Record<string, string>, statement: Statement, tx?: Tx): Promise<R[]> {
     const run = async (t: Tx): Promise<R[]> => {
-      await this.query({ name: 'set-config', text: 'SELECT set_config(k, v, true) FROM unnest($1::text[], $2::text[]) AS s(k, v)', values: [Object.keys(settings), Object.values(settings)] }, t);
+      const made = stateOf(t).settings;
+      const missing = Object.entries(settings).filter(([k, v]) => made.get(k) !== v);
+      if (missing.length > 0) {
+        await this.query({ name: 'set-config', text: 'SELECT set_config(k, v, true) FROM unnest($1::text[], $2::text[]) AS s(k, v)', values: [missing.map(([k]) => k), missing.map(([, v]) => v)] }, t);
+        for (const [k, v] of missing) made.set(k, v);
+      }
       return this.query<R>(statement, t);
     };
     return tx ? run(tx) : this.transaction(run);
