@@ -18,6 +18,8 @@ export const MATCH_BATCH = 500;
 export const MATCH_ATTEMPTS = 5;
 /** How often an idle worker looks for tips another replica received (this replica's own wake it at once). */
 const POLL_MS = 250;
+/** The longest the worker hashes narratives before it lets waiting requests in. */
+const HASH_SLICE_MS = 10;
 
 /** The worker's records: the system acts, under the request id `tip-matching`. */
 const WORKER_CONTEXT: RequestContext = { requestId: 'tip-matching', ip: '', userAgent: undefined, principal: undefined };
@@ -195,10 +197,15 @@ export class TipMatchingWorker implements OnApplicationBootstrap, OnModuleDestro
       live.map((t) => ({ selectors: t.extracted as ExtractedSelector[], phrases: t.phrases })),
       tx,
     );
-    // Hashing 500 narratives takes tens of milliseconds: let requests in between, every 25.
+    // Hashing a batch's narratives takes up to tens of milliseconds: let requests in between every HASH_SLICE_MS.
+    // By time, not by count: under load each yield waits a whole turn of the event loop (25 ms at the median).
     const bands: number[][] = [];
-    for (const [i, t] of live.entries()) {
-      if (i > 0 && i % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
+    let slice = performance.now();
+    for (const t of live) {
+      if (performance.now() - slice > HASH_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       bands.push(narrativeBands(t.narrativeStart));
     }
     const duplicates = live.length
