@@ -23,13 +23,21 @@ export function comparisonKey(narrative: string): string {
   return narrative.slice(0, end).toLowerCase();
 }
 
+/**
+ * Each trigram of a text as pg_trgm reads it (each run of letters and digits, padded "  w "), as its three code
+ * points: what `trigrams` collects and `trigramHashes` hashes.
+ */
+function eachTrigram(text: string, visit: (a: string, b: string, c: string) => void): void {
+  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+    const padded = Array.from(`  ${m[0]} `);
+    for (let i = 0; i + 3 <= padded.length; i++) visit(padded[i], padded[i + 1], padded[i + 2]);
+  }
+}
+
 /** The trigram set of a text, as pg_trgm reads it (alphanumeric words, padded "  w "). */
 export function trigrams(text: string): Set<string> {
   const out = new Set<string>();
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const padded = Array.from(`  ${m[0]} `);
-    for (let i = 0; i + 3 <= padded.length; i++) out.add(padded[i] + padded[i + 1] + padded[i + 2]);
-  }
+  eachTrigram(text, (a, b, c) => out.add(a + b + c));
   return out;
 }
 
@@ -46,29 +54,22 @@ function mix(h: number): number {
 /** One seed per hash function (fixed: bands must compare across processes and releases). */
 const SEEDS = Array.from({ length: BANDS * ROWS }, (_, i) => mix(0x9e3779b9 ^ Math.imul(i + 1, 0x632be5ab)));
 
+/** FNV-1a continued over a string's UTF-16 code units. */
+function fnv(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
 /**
- * The FNV-1a hashes of the trigrams of `key` (as `trigrams` reads them), each distinct hash once. Hashing as it
- * goes, without building the trigram strings, gives the same minima as hashing the set of strings: a minimum is
- * the same over a set and over any list of its members, and two trigrams with one hash give one value anyway.
+ * The FNV-1a hashes of the trigrams of `key`, each distinct hash once. Hashing the three code points in turn,
+ * without building the trigram strings, gives the same minima as hashing the set of strings: a minimum is the
+ * same over a set and over any list of its members, and two trigrams with one hash give one value anyway.
  */
 function trigramHashes(key: string): Int32Array {
   const seen = new Set<number>();
-  const units: number[][] = [];
-  for (const m of key.matchAll(/[\p{L}\p{N}]+/gu)) {
-    // The padded word's code points, each as its UTF-16 code units ("  w ").
-    units.length = 0;
-    units.push(SPACE, SPACE);
-    for (const c of m[0]) units.push(c.length === 1 ? [c.charCodeAt(0)] : [c.charCodeAt(0), c.charCodeAt(1)]);
-    units.push(SPACE);
-    for (let i = 0; i + 3 <= units.length; i++) {
-      let h = 0x811c9dc5;
-      for (let j = i; j < i + 3; j++) for (const u of units[j]) h = Math.imul(h ^ u, 0x01000193);
-      seen.add(h >>> 0);
-    }
-  }
+  eachTrigram(key, (a, b, c) => seen.add(fnv(fnv(fnv(0x811c9dc5, a), b), c) >>> 0));
   return Int32Array.from(seen);
 }
-const SPACE = [0x20];
 
 /**
  * The narrative's BANDS band hashes (non-negative integers below 2^52, each naming its band too), or none when
