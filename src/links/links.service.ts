@@ -93,12 +93,12 @@ export class LinksService {
     };
   }
 
-  /** Label and detail of each entity that exists, by id: one batched query per type. */
   /** For tip matching: the subjects and organizations that use or own these selectors, and their employers. */
   async holdersOf(selectorIds: readonly string[], tx?: Tx): Promise<{ selectorId: string; kind: LinkKind; entityType: EntityType; entityId: string; confidence: number; via: string | null }[]> {
     return this.links.holdersOf(selectorIds, tx);
   }
 
+  /** Label and detail of each entity that exists, by id: one batched query per type. */
   private async labels(refs: readonly { type: EntityType; id: string }[]): Promise<Map<string, { label: string; detail: string }>> {
     const ids = (type: EntityType): string[] => refs.filter((r) => r.type === type).map((r) => r.id);
     const [subjects, organizations, selectors] = await Promise.all([this.subjects.summaries(ids('subject')), this.organizations.summaries(ids('organization')), this.selectors.summaries(ids('selector'))]);
