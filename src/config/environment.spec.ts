@@ -46,4 +46,10 @@ describe('loadEnvironment', () => {
     expect(() => loadEnvironment({ FIELD_ENCRYPTION_KEY: `${key(1)},short` })).toThrow(/FIELD_ENCRYPTION_KEY/);
     expect(() => loadEnvironment({ JWT_SECRET: `${'a'.repeat(32)},short` })).toThrow(/JWT_SECRET/);
   });
+
+  it('takes a duplicate similarity from 0.5 to 1: below 0.5 the MinHash bands would miss most such narratives', () => {
+    expect(loadEnvironment({ TIP_DUPLICATE_SIMILARITY: '0.5' }).TIP_DUPLICATE_SIMILARITY).toBe(0.5);
+    expect(() => loadEnvironment({ TIP_DUPLICATE_SIMILARITY: '0.4' })).toThrow(/TIP_DUPLICATE_SIMILARITY/);
+    expect(() => loadEnvironment({ TIP_DUPLICATE_SIMILARITY: '1.1' })).toThrow(/TIP_DUPLICATE_SIMILARITY/);
+  });
 });
