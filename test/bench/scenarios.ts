@@ -16,7 +16,7 @@ import { SELECTOR_BY_VALUES_SQL } from '../../src/selectors/selectors.repository
 import { SUBJECT_NAME_SEARCH_SQL } from '../../src/subjects/subjects.repository';
 import { benchId, explain, generateRegistry, registrySizes } from './registry-data';
 import { tipQueueStatement } from '../../src/tips/tips.repository';
-import { generateTips, tipCount } from './tip-data';
+import { benchNarrative, generateTips, tipCount } from './tip-data';
 import type { BenchContext, LoadResult, Row } from './run';
 
 export interface Scenario {
@@ -545,15 +545,6 @@ const evidenceLargeFile: Scenario = {
     }
   },
 };
-
-/** A tip narrative naming a few identifiers (a defanged e-mail and domain, a wallet, a phone) and a name: the whole extraction and matching path runs. */
-function benchNarrative(): string {
-  const n = randomUUID().slice(0, 8);
-  return (
-    `Tip ${n}: our remote hire "Alex" writes from it.warrior${n} (at) example (dot) com, logs in through hxxps://portal-${n}[.]example[.]org, ` +
-    `asked to be paid to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 and gave +1 202 555 0142 as his number. He said Song Hwa Jong of Yanbian Silverstar hired him.`
-  );
-}
 
 /**
  * Issue 12: tip intake at 50 connections with everything on (API key, validation, Idempotency-Key, tipster

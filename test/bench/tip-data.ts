@@ -1,3 +1,4 @@
+import { randomInt, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 /** How many tips the triage-queue benchmark generates (BENCH_TIPS, default 1,000,000). */
@@ -39,4 +40,43 @@ export async function generateTips(databaseUrl: string, n: number, integrationId
     await client.end();
   }
   return (Date.now() - started) / 1000;
+}
+
+/** Words every narrative uses (about four in ten words of English prose), and content words, made up and deterministic. */
+const COMMON = (
+  'the a an and or but of to in on at by for with from as is was were be been he she they we it his her their our this that ' +
+  'who which said told me my him them there here not no all some when then after before about into over out up'
+).split(' ');
+const CONTENT = Array.from({ length: 5000 }, (_, i) => {
+  const letters = 'bcdfghjklmnprstvwz';
+  const vowels = 'aeiou';
+  let word = '';
+  for (let n = i + 7, k = 0; k < 2 + (i % 3); k++, n = Math.floor(n / 7) + k * 13) word += letters[n % letters.length] + vowels[(n >> 2) % vowels.length];
+  return word + (i % 4 === 0 ? 'er' : i % 4 === 1 ? 'ed' : '');
+});
+const recent: string[] = [];
+
+/**
+ * A bench tip's narrative, as a public flood brings them: mostly a story of its own (30–60 words of made-up prose), one in
+ * ten a light edit of one of the last hundred (a retry through another channel, a campaign), each naming a few
+ * identifiers (a defanged e-mail and domain, a wallet, a phone) and a name, so extraction and matching run in full. A
+ * benchmark of near-identical narratives only would never measure the duplicate check on what it mostly sees: tips with
+ * no near duplicate.
+ */
+export function benchNarrative(): string {
+  const n = randomUUID().slice(0, 8);
+  let story: string;
+  if (recent.length > 0 && randomInt(10) === 0) {
+    const words = recent[randomInt(recent.length)].split(' ');
+    words[randomInt(words.length)] = CONTENT[randomInt(CONTENT.length)];
+    story = words.join(' ');
+  } else {
+    story = Array.from({ length: 30 + randomInt(31) }, () => (randomInt(10) < 4 ? COMMON[randomInt(COMMON.length)] : CONTENT[randomInt(CONTENT.length)])).join(' ');
+    recent.push(story);
+    if (recent.length > 100) recent.shift();
+  }
+  return (
+    `Tip ${n}: ${story}. Our remote hire "Alex" writes from it.warrior${n} (at) example (dot) com, logs in through hxxps://portal-${n}[.]example[.]org, ` +
+    `asked to be paid to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 and gave +1 202 555 0142 as his number. He said Song Hwa Jong of Yanbian Silverstar hired him.`
+  );
 }
