@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { keyId } from '../src/config/secrets';
-import { narrativeBands } from '../src/tips/tip-fingerprint';
+import { gramSimilarity, narrativeBands, narrativeGrams } from '../src/tips/tip-fingerprint';
 import { TipMatcher } from '../src/tips/tip-matcher.service';
 import { TipMatchingWorker } from '../src/tips/tip-matching-worker.service';
 import { TipsterReencryption } from '../src/tips/tipster-reencryption.service';
@@ -232,10 +232,27 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
       const { id } = await aSubmittedTip(t, key, { narrative });
       expect((await as(intake).get(`/api/v1/tips/${id}`)).body).toMatchObject({ possibleDuplicateOf: null, possibleDuplicateReason: null });
       const bands = narrativeBands(narrative);
-      const plan = await t.dataSource.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${TIP_DUPLICATES_SQL}`, [[id], bands.map(() => id), bands.map(String), 0.6]);
+      const plan = await t.dataSource.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${TIP_DUPLICATES_SQL}`, [[id], bands.map(() => id), bands.map(String)]);
       const text = plan.map((row) => row['QUERY PLAN']).join('\n');
       expect(text).toMatch(/tip_narrative_band/);
       expect(text).not.toMatch(/idx_tip_narrative_trgm|<->/);
+    });
+
+    it('scores a narrative against an earlier one as pg_trgm would (similarity of the first 500 characters, lower case)', async () => {
+      const texts = [
+        'Laptop farm in Ohio hosting company laptops for remote workers paid by a front company.',
+        'Laptop farm in Ohio hosting company laptops for remote workers paid by a front company!!',
+        'A laptop farm in Dayton, Ohio: twelve company laptops, remote workers, paid by Yanbian Silverstar.',
+        'Something else entirely about wire transfers to a Payoneer account.',
+        `Tip 1: ${'Song Hwa Jong wrote from it.warrior@example.com. '.repeat(12)}`,
+        `Tip 2: ${'Song Hwa Jong wrote from it.warrior@example.com. '.repeat(13)} and more`,
+      ];
+      for (const a of texts) {
+        for (const b of texts) {
+          const [{ score }] = await t.dataSource.query<{ score: number }[]>('SELECT similarity(lower(left($1, 500)), lower(left($2, 500))) AS score', [a, b]);
+          expect(gramSimilarity(narrativeGrams(a), narrativeGrams(b))).toBeCloseTo(score, 5);
+        }
+      }
     });
 
     it('flags a tip from the same tipster (keyed hash) and one with a near-identical narrative; staff clear the flag or mark it duplicate', async () => {

@@ -1,4 +1,4 @@
-import { BANDS, comparisonKey, narrativeBands, trigrams } from './tip-fingerprint';
+import { BANDS, closestNarrative, comparisonKey, narrativeBands, narrativeGrams, trigrams } from './tip-fingerprint';
 
 describe('narrative fingerprints (MinHash bands)', () => {
   it('reads trigrams as pg_trgm does: alphanumeric words padded with two spaces in front and one behind', () => {
@@ -71,5 +71,24 @@ describe('narrative fingerprints (MinHash bands)', () => {
     expect(shareRate(0.6, 0.65)).toBeGreaterThanOrEqual(0.9);
     expect(shareRate(0.7, 0.75)).toBeGreaterThanOrEqual(0.98);
     expect(shareRate(0.8, 1)).toBe(1);
+  });
+
+  it('takes the first candidate when it is close enough, else the most similar of the next ones, else none', () => {
+    const tip = 'Laptop farm in Ohio hosting company laptops for remote workers paid by a front company.';
+    const at = (ms: number): Date => new Date(ms);
+    const candidate = (id: string, rank: number, narrativeStart: string, ms = 0) => ({ id, rank, receivedAt: at(ms), narrativeStart });
+    const near = 'Laptop farm in Ohio hosting company laptops for remote staff paid by a front company.';
+    const nearer = tip;
+    const unrelated = 'Something else entirely about wire transfers to a Payoneer account.';
+    const grams = narrativeGrams(tip);
+    // The first (most bands shared) wins when it is close enough, even if a later one is closer.
+    expect(closestNarrative(grams, [candidate('b', 2, nearer), candidate('a', 1, near)], 0.6)?.candidate.id).toBe('a');
+    // Else the closest of the others; equal scores: the newest, then the lowest id.
+    expect(closestNarrative(grams, [candidate('a', 1, unrelated), candidate('b', 2, near), candidate('c', 3, nearer)], 0.6)?.candidate.id).toBe('c');
+    expect(closestNarrative(grams, [candidate('a', 1, unrelated), candidate('c', 2, near, 1), candidate('b', 3, near, 2)], 0.6)?.candidate.id).toBe('b');
+    expect(closestNarrative(grams, [candidate('a', 1, unrelated), candidate('c', 2, near, 5), candidate('b', 3, near, 5)], 0.6)?.candidate.id).toBe('b');
+    expect(closestNarrative(grams, [candidate('a', 1, unrelated)], 0.6)).toBeUndefined();
+    expect(closestNarrative(grams, [], 0.6)).toBeUndefined();
+    expect(closestNarrative(grams, [candidate('a', 1, nearer)], 0.6)?.score).toBe(1);
   });
 });

@@ -23,21 +23,43 @@ export function comparisonKey(narrative: string): string {
   return narrative.slice(0, end).toLowerCase();
 }
 
+const SPACE = 0x20;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const isLetterOrDigit = (cp: number): boolean =>
+  cp < 0x80 ? (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) : LETTER_OR_DIGIT.test(String.fromCodePoint(cp));
+
 /**
  * Each trigram of a text as pg_trgm reads it (each run of letters and digits, padded "  w "), as its three code
- * points: what `trigrams` collects and `trigramHashes` hashes.
+ * points: what `trigrams` collects and `narrativeGrams` hashes. One pass over the text, no strings built.
  */
-function eachTrigram(text: string, visit: (a: string, b: string, c: string) => void): void {
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const padded = Array.from(`  ${m[0]} `);
-    for (let i = 0; i + 3 <= padded.length; i++) visit(padded[i], padded[i + 1], padded[i + 2]);
+function eachTrigram(text: string, visit: (a: number, b: number, c: number) => void): void {
+  let inWord = false;
+  let a = SPACE;
+  let b = SPACE;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    i += cp > 0xffff ? 2 : 1;
+    if (isLetterOrDigit(cp)) {
+      if (!inWord) {
+        inWord = true;
+        a = SPACE;
+        b = SPACE;
+      }
+      visit(a, b, cp);
+      a = b;
+      b = cp;
+    } else if (inWord) {
+      visit(a, b, SPACE);
+      inWord = false;
+    }
   }
+  if (inWord) visit(a, b, SPACE);
 }
 
 /** The trigram set of a text, as pg_trgm reads it (alphanumeric words, padded "  w "). */
 export function trigrams(text: string): Set<string> {
   const out = new Set<string>();
-  eachTrigram(text, (a, b, c) => out.add(a + b + c));
+  eachTrigram(text, (a, b, c) => out.add(String.fromCodePoint(a, b, c)));
   return out;
 }
 
@@ -54,21 +76,41 @@ function mix(h: number): number {
 /** One seed per hash function (fixed: bands must compare across processes and releases). */
 const SEEDS = Array.from({ length: BANDS * ROWS }, (_, i) => mix(0x9e3779b9 ^ Math.imul(i + 1, 0x632be5ab)));
 
-/** FNV-1a continued over a string's UTF-16 code units. */
-function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
+/** FNV-1a continued over a code point's UTF-16 code units. */
+function fnv(h: number, cp: number): number {
+  if (cp <= 0xffff) return Math.imul(h ^ cp, 0x01000193);
+  const hi = 0xd800 + ((cp - 0x10000) >> 10);
+  const lo = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+  return Math.imul(Math.imul(h ^ hi, 0x01000193) ^ lo, 0x01000193);
 }
 
 /**
- * The FNV-1a hashes of the trigrams of `key`, each distinct hash once. Hashing the three code points in turn,
- * without building the trigram strings, gives the same minima as hashing the set of strings: a minimum is the
- * same over a set and over any list of its members, and two trigrams with one hash give one value anyway.
+ * The FNV-1a hashes of the trigrams of the narrative's comparison key, each distinct hash once: its trigram set, as
+ * numbers. Hashing the three code points in turn, without building the trigram strings, gives the same minima as
+ * hashing the set of strings: a minimum is the same over a set and over any list of its members, and two trigrams
+ * with one hash give one value anyway.
  */
-function trigramHashes(key: string): Int32Array {
+export function narrativeGrams(narrative: string): Int32Array {
   const seen = new Set<number>();
-  eachTrigram(key, (a, b, c) => seen.add(fnv(fnv(fnv(0x811c9dc5, a), b), c) >>> 0));
+  eachTrigram(comparisonKey(narrative), (a, b, c) => seen.add(fnv(fnv(fnv(0x811c9dc5, a), b), c) >>> 0));
   return Int32Array.from(seen);
+}
+
+/**
+ * The trigram similarity of two narratives from their `narrativeGrams`: shared trigrams over all trigrams (Jaccard),
+ * what pg_trgm's `similarity` computes; 0 when neither has a trigram. (Two distinct trigrams share a 32-bit hash with
+ * probability 2⁻³², so for a narrative's few hundred trigrams the figures agree.)
+ */
+export function gramSimilarity(a: Int32Array, b: Int32Array): number {
+  return similarityTo(new Set(a), b);
+}
+
+/** `gramSimilarity` with the first set built once, for comparing one narrative with several. */
+function similarityTo(mine: ReadonlySet<number>, other: Int32Array): number {
+  if (mine.size === 0 && other.length === 0) return 0;
+  let shared = 0;
+  for (let i = 0; i < other.length; i++) if (mine.has(other[i])) shared++;
+  return shared / (mine.size + other.length - shared);
 }
 
 /**
@@ -77,7 +119,11 @@ function trigramHashes(key: string): Int32Array {
  * values must never change (a test pins some).
  */
 export function narrativeBands(narrative: string): number[] {
-  const grams = trigramHashes(comparisonKey(narrative));
+  return bandsOf(narrativeGrams(narrative));
+}
+
+/** The bands of a narrative from its `narrativeGrams`. */
+export function bandsOf(grams: Int32Array): number[] {
   if (grams.length === 0) return [];
   const mins = new Array<number>(SEEDS.length);
   for (let s = 0; s < SEEDS.length; s++) {
@@ -107,4 +153,27 @@ export function narrativeBands(narrative: string): number[] {
     bands.push((hi & 0xfffff) * 0x100000000 + lo);
   }
   return bands;
+}
+
+/**
+ * The earlier narrative a tip most likely repeats, among those that share its bands (`rank` 1 = the most bands
+ * shared, then the newest): the first when it is at least `threshold` similar; else the most similar of the next
+ * ones that is (ties: the newest, then the lowest id); else none.
+ */
+export function closestNarrative<C extends { id: string; rank: number; receivedAt: Date; narrativeStart: string | null }>(
+  grams: Int32Array,
+  candidates: readonly C[],
+  threshold: number,
+): { candidate: C; score: number } | undefined {
+  const ranked = [...candidates].sort((a, b) => a.rank - b.rank);
+  const mine = new Set(grams);
+  const scored = (candidate: C): { candidate: C; score: number } => ({ candidate, score: similarityTo(mine, narrativeGrams(candidate.narrativeStart ?? '')) });
+  if (ranked.length === 0) return undefined;
+  const first = scored(ranked[0]);
+  if (first.score >= threshold) return first;
+  return ranked
+    .slice(1)
+    .map(scored)
+    .filter((s) => s.score >= threshold)
+    .sort((a, b) => b.score - a.score || b.candidate.receivedAt.getTime() - a.candidate.receivedAt.getTime() || a.candidate.id.localeCompare(b.candidate.id))[0];
 }

@@ -7,10 +7,10 @@ import { HttpMetrics } from '../common/metrics/http-metrics';
 import { AppConfig } from '../config/app-config';
 import type { Tx } from '../database/database';
 import type { ExtractedSelector } from './tip-extraction';
-import { narrativeBands } from './tip-fingerprint';
+import { bandsOf, closestNarrative, narrativeGrams } from './tip-fingerprint';
 import { TipMatcher } from './tip-matcher.service';
 import './tips.audit';
-import { TipMatchResult, TipsRepository, TipToMatch } from './tips.repository';
+import { DuplicateCandidate, TipMatchResult, TipsRepository, TipToMatch } from './tips.repository';
 
 /** Tips matched in one transaction at most. */
 export const MATCH_BATCH = 500;
@@ -199,22 +199,34 @@ export class TipMatchingWorker implements OnApplicationBootstrap, OnModuleDestro
     );
     // Hashing a batch's narratives takes up to tens of milliseconds: let requests in between every HASH_SLICE_MS.
     // By time, not by count: under load each yield waits a whole turn of the event loop (25 ms at the median).
+    const grams: Int32Array[] = [];
     const bands: number[][] = [];
     let slice = performance.now();
+    const yieldEvery = async (): Promise<void> => {
+      if (performance.now() - slice <= HASH_SLICE_MS) return;
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    };
     for (const t of live) {
-      if (performance.now() - slice > HASH_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
-      bands.push(narrativeBands(t.narrativeStart));
+      await yieldEvery();
+      grams.push(narrativeGrams(t.narrativeStart));
+      bands.push(bandsOf(grams[grams.length - 1]));
     }
-    const duplicates = live.length
-      ? await this.tips.duplicatesOf(
-          tx,
-          live.map((t, i) => ({ id: t.id, bands: bands[i] })),
-          this.config.tipDuplicateSimilarity,
-        )
-      : new Map<string, { id: string; score: number; reason: string }>();
+    const candidatesOf = new Map<string, DuplicateCandidate[]>();
+    for (const c of live.length ? await this.tips.duplicateCandidatesOf(tx, live.map((t, i) => ({ id: t.id, bands: bands[i] }))) : []) {
+      const list = candidatesOf.get(c.tipId);
+      if (list) list.push(c);
+      else candidatesOf.set(c.tipId, [c]);
+    }
+    const duplicates = new Map<string, { id: string; score: number; reason: string }>();
+    for (const [i, t] of live.entries()) {
+      await yieldEvery();
+      const found = candidatesOf.get(t.id) ?? [];
+      const sameTipster = found.find((c) => c.reason === 'same-tipster');
+      const similar = sameTipster ? undefined : closestNarrative(grams[i], found.filter((c) => c.reason === 'similar-narrative'), this.config.tipDuplicateSimilarity);
+      if (sameTipster) duplicates.set(t.id, { id: sameTipster.id, score: 1, reason: 'same-tipster' });
+      else if (similar) duplicates.set(t.id, { id: similar.candidate.id, score: similar.score, reason: 'similar-narrative' });
+    }
     const byId = new Map(live.map((t, i) => [t.id, { candidates: candidates[i], bands: bands[i] }]));
     return taken.map((t) => ({
       id: t.id,

@@ -173,12 +173,14 @@ export const INSERT_TIP_SQL = `
   SELECT id FROM ins`;
 
 /**
- * The earlier tip each tip of a batch may repeat ($1 the tips, $2/$3 their MinHash bands as (tip, band) pairs,
- * $4 the least similarity): the latest one of the last 30 days with the same tipster hash (e-mail or phone); else
- * the most similar narrative among the earlier tips that share the most bands with it (each band read newest
- * first, 4 rows at most: bounded however many near-identical tips a flood brings; the similarity computed by
- * pg_trgm on the comparison keys, of the first such tip, and of the next four only when the first is not close
- * enough). "Earlier" is (received_at, id) before the tip's own.
+ * What each tip of a batch may repeat ($1 the tips, $2/$3 their MinHash bands as (tip, band) pairs): the latest
+ * earlier tip of the last 30 days with the same tipster hash (e-mail or phone), reason `same-tipster`; and the
+ * earlier tips that share the most bands with it, ranked 1 to 5 (by bands shared, then newest first; each band read
+ * newest first, 4 rows at most: bounded however many near-identical tips a flood brings), reason
+ * `similar-narrative`, with the first 500 characters of their narrative. The worker compares those narratives with
+ * the tip's (`closestNarrative`): the trigram similarity used to be computed here by pg_trgm, five times over for a
+ * tip without a near duplicate, and was most of this statement's time. "Earlier" is (received_at, id) before the
+ * tip's own.
  *
  * The bands are the only way to a similar narrative: a narrative that shares no band with any earlier one has no
  * near duplicate found (at similarity s that happens with probability (1 − s³)¹², 5% at 0.6, under 1% at 0.7). There is
@@ -189,7 +191,7 @@ export const INSERT_TIP_SQL = `
  */
 export const TIP_DUPLICATES_SQL = `
   WITH me AS (
-         SELECT t.id, t.received_at, lower(left(t.narrative, 500)) AS key, t.tipster_email_hmac AS email, t.tipster_phone_hmac AS phone
+         SELECT t.id, t.received_at, t.tipster_email_hmac AS email, t.tipster_phone_hmac AS phone
            FROM tip t WHERE t.id = ANY($1::uuid[])),
        near AS (
          SELECT p.tip_id, b.tip_id AS other, count(*) AS shared, max(b.received_at) AS at
@@ -201,16 +203,6 @@ export const TIP_DUPLICATES_SQL = `
                  ORDER BY n.received_at DESC, n.tip_id DESC LIMIT 4) b
           GROUP BY p.tip_id, b.tip_id),
        ranked AS (SELECT near.*, row_number() OVER (PARTITION BY near.tip_id ORDER BY near.shared DESC, near.at DESC, near.other) AS rank FROM near),
-       best AS (
-         SELECT r.tip_id, o.id, similarity(me.key, lower(left(o.narrative, 500)))::real AS score, o.received_at
-           FROM ranked r JOIN me ON me.id = r.tip_id JOIN tip o ON o.id = r.other
-          WHERE r.rank = 1),
-       close_text AS (
-         SELECT * FROM best
-         UNION ALL
-         SELECT r.tip_id, o.id, similarity(me.key, lower(left(o.narrative, 500)))::real AS score, o.received_at
-           FROM ranked r JOIN me ON me.id = r.tip_id JOIN tip o ON o.id = r.other
-          WHERE r.rank BETWEEN 2 AND 5 AND NOT EXISTS (SELECT 1 FROM best b WHERE b.tip_id = r.tip_id AND b.score >= $4)),
        same_tipster AS (
          SELECT me.id AS tip_id, s.id, s.received_at
            FROM me CROSS JOIN LATERAL (
@@ -218,11 +210,22 @@ export const TIP_DUPLICATES_SQL = `
                  WHERE ((me.email IS NOT NULL AND o.tipster_email_hmac = me.email) OR (me.phone IS NOT NULL AND o.tipster_phone_hmac = me.phone))
                    AND o.received_at > now() - interval '30 days' AND (o.received_at, o.id) < (me.received_at, me.id)
                  ORDER BY o.received_at DESC LIMIT 1) s)
-  SELECT DISTINCT ON (d.tip_id) d.tip_id AS "tipId", d.id, d.score, d.reason
-    FROM (SELECT tip_id, id, 1::real AS score, 'same-tipster' AS reason, received_at, 0 AS pref FROM same_tipster
-          UNION ALL SELECT tip_id, id, score, 'similar-narrative', received_at, 1 FROM close_text) d
-   WHERE d.score >= $4
-   ORDER BY d.tip_id, d.pref, d.score DESC, d.received_at DESC, d.id`;
+  SELECT tip_id AS "tipId", id, 'same-tipster' AS reason, 0 AS rank, received_at AS "receivedAt", NULL::text AS "narrativeStart" FROM same_tipster
+  UNION ALL
+  SELECT r.tip_id, r.other, 'similar-narrative', r.rank::int, r.at, left(o.narrative, 500)
+    FROM ranked r JOIN tip o ON o.id = r.other
+   WHERE r.rank <= 5`;
+
+/** An earlier tip a tip may repeat (TIP_DUPLICATES_SQL). */
+export interface DuplicateCandidate {
+  tipId: string;
+  id: string;
+  reason: 'same-tipster' | 'similar-narrative';
+  /** 0 for the same tipster; 1–5 for a narrative, by bands shared. */
+  rank: number;
+  receivedAt: Date;
+  narrativeStart: string | null;
+}
 
 /**
  * What the matching worker found for a batch, in one statement: each tip's candidates and bands, its duplicate
@@ -327,14 +330,13 @@ export class TipsRepository {
     );
   }
 
-  /** The earlier tip each of `tips` may repeat (TIP_DUPLICATES_SQL), by tip id. */
-  async duplicatesOf(tx: Tx, tips: readonly { id: string; bands: readonly number[] }[], threshold: number): Promise<Map<string, { id: string; score: number; reason: string }>> {
+  /** What each of `tips` may repeat (TIP_DUPLICATES_SQL): the worker decides which, if any. */
+  async duplicateCandidatesOf(tx: Tx, tips: readonly { id: string; bands: readonly number[] }[]): Promise<DuplicateCandidate[]> {
     const pairs = tips.flatMap((t) => t.bands.map((band) => [t.id, band] as const));
-    const rows = await this.database.query<{ tipId: string; id: string; score: number; reason: string }>(
-      { name: 'tips-duplicates-of', text: TIP_DUPLICATES_SQL, values: [tips.map((t) => t.id), pairs.map((p) => p[0]), pairs.map((p) => String(p[1])), threshold] },
+    return this.database.query<DuplicateCandidate>(
+      { name: 'tips-duplicate-candidates', text: TIP_DUPLICATES_SQL, values: [tips.map((t) => t.id), pairs.map((p) => p[0]), pairs.map((p) => String(p[1]))] },
       tx,
     );
-    return new Map(rows.map((r) => [r.tipId, { id: r.id, score: r.score, reason: r.reason }]));
   }
 
   /** Stores what matching found (STORE_MATCHES_SQL), with what is attached to `tx`; the ids moved to received. */
