@@ -1,9 +1,9 @@
 /**
  * MinHash bands of a narrative, for finding near duplicates without comparing with every earlier tip
- * (locality-sensitive hashing). The narrative's comparison key is the one the database compares (its first 500
- * characters, lower case); its trigrams are taken as pg_trgm takes them (each run of letters and digits, padded
- * with two spaces in front and one behind), so two narratives that share most trigrams — a high pg_trgm
- * `similarity`, which is what decides in the end — share a band with high probability:
+ * (locality-sensitive hashing), and the trigram similarity that decides among the tips they find. The narrative's
+ * comparison key is its first 500 characters, lower case; its trigrams are taken as pg_trgm takes them (each run of
+ * letters and digits, padded with two spaces in front and one behind), so two narratives that share most trigrams —
+ * a high `similarity`, computed as pg_trgm computes it — share a band with high probability:
  * P(share a band) = 1 − (1 − s^ROWS)^BANDS for Jaccard similarity s of their trigram sets (12 bands of 3: 0.95 at
  * s = 0.6, 0.996 at 0.7, 0.99997 at 0.8; 0.012 at 0.1). Pure functions, no I/O.
  */

@@ -197,8 +197,9 @@ export class TipMatchingWorker implements OnApplicationBootstrap, OnModuleDestro
       live.map((t) => ({ selectors: t.extracted as ExtractedSelector[], phrases: t.phrases })),
       tx,
     );
-    // Hashing a batch's narratives takes up to tens of milliseconds: let requests in between every HASH_SLICE_MS.
-    // By time, not by count: under load each yield waits a whole turn of the event loop (25 ms at the median).
+    // Hashing a batch's narratives, and comparing them with their candidates, takes up to tens of milliseconds: let
+    // requests in between every HASH_SLICE_MS. By time, not by count: under load each yield waits a whole turn of the
+    // event loop (25 ms at the median).
     const grams: Int32Array[] = [];
     const bands: number[][] = [];
     let slice = performance.now();
@@ -221,11 +222,15 @@ export class TipMatchingWorker implements OnApplicationBootstrap, OnModuleDestro
     const duplicates = new Map<string, { id: string; score: number; reason: string }>();
     for (const [i, t] of live.entries()) {
       await yieldEvery();
+      // The same tipster first; else the closest narrative that is similar enough.
       const found = candidatesOf.get(t.id) ?? [];
       const sameTipster = found.find((c) => c.reason === 'same-tipster');
-      const similar = sameTipster ? undefined : closestNarrative(grams[i], found.filter((c) => c.reason === 'similar-narrative'), this.config.tipDuplicateSimilarity);
-      if (sameTipster) duplicates.set(t.id, { id: sameTipster.id, score: 1, reason: 'same-tipster' });
-      else if (similar) duplicates.set(t.id, { id: similar.candidate.id, score: similar.score, reason: 'similar-narrative' });
+      if (sameTipster) {
+        duplicates.set(t.id, { id: sameTipster.id, score: 1, reason: 'same-tipster' });
+        continue;
+      }
+      const similar = closestNarrative(grams[i], found.filter((c) => c.reason === 'similar-narrative'), this.config.tipDuplicateSimilarity);
+      if (similar) duplicates.set(t.id, { id: similar.candidate.id, score: similar.score, reason: 'similar-narrative' });
     }
     const byId = new Map(live.map((t, i) => [t.id, { candidates: candidates[i], bands: bands[i] }]));
     return taken.map((t) => ({
