@@ -131,7 +131,16 @@ export class TipDetailDto extends TipSummaryDto {
   @ApiProperty(UUID) integrationId!: string;
   @ApiProperty({ type: TipGradingDto }) grading!: TipGradingDto;
   @ApiProperty({ ...UUID, nullable: true }) duplicateOf!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) possibleDuplicateScore!: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    minimum: 0,
+    maximum: 1,
+    description:
+      '1 for the same tipster; else the trigram similarity (as pg_trgm computes it) of the first 500 characters, lower case. Similar narratives ' +
+      'are found through MinHash bands, which meet a narrative of similarity s with probability 1 − (1 − s³)¹² (0.95 at 0.6, 0.996 at 0.7)',
+  })
+  possibleDuplicateScore!: number | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 50 }) possibleDuplicateReason!: string | null;
   @ApiProperty({ ...COUNT, description: 'Other tips from the same tipster (same keyed hash of e-mail or phone), any time' }) tipsterOtherTips!: number;
   @ApiProperty({ type: [ExtractedDto], maxItems: MAX_EXTRACTED, description: 'Identifiers found in the narrative (normalised)' }) extracted!: ExtractedDto[];
