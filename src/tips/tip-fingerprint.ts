@@ -158,16 +158,18 @@ export function bandsOf(grams: Int32Array): number[] {
 /**
  * The earlier narrative a tip most likely repeats, among those that share its bands (`rank` 1 = the most bands
  * shared, then the newest): the first when it is at least `threshold` similar; else the most similar of the next
- * ones that is (ties: the newest, then the lowest id); else none.
+ * ones that is (ties: the newest, then the lowest id); else none. `gramsOf` gives a candidate's `narrativeGrams`
+ * (a batch passes one that remembers them: the same earlier tips are candidates of many).
  */
 export function closestNarrative<C extends { id: string; rank: number; receivedAt: Date; narrativeStart: string | null }>(
   grams: Int32Array,
   candidates: readonly C[],
   threshold: number,
+  gramsOf: (candidate: C) => Int32Array = (candidate) => narrativeGrams(candidate.narrativeStart ?? ''),
 ): { candidate: C; score: number } | undefined {
   const ranked = [...candidates].sort((a, b) => a.rank - b.rank);
   const mine = new Set(grams);
-  const scored = (candidate: C): { candidate: C; score: number } => ({ candidate, score: similarityTo(mine, narrativeGrams(candidate.narrativeStart ?? '')) });
+  const scored = (candidate: C): { candidate: C; score: number } => ({ candidate, score: similarityTo(mine, gramsOf(candidate)) });
   if (ranked.length === 0) return undefined;
   const first = scored(ranked[0]);
   if (first.score >= threshold) return first;

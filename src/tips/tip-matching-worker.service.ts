@@ -220,6 +220,12 @@ export class TipMatchingWorker implements OnApplicationBootstrap, OnModuleDestro
       else candidatesOf.set(c.tipId, [c]);
     }
     const duplicates = new Map<string, { id: string; score: number; reason: string }>();
+    const candidateGrams = new Map<string, Int32Array>();
+    const gramsOf = (c: DuplicateCandidate): Int32Array => {
+      let known = candidateGrams.get(c.id);
+      if (!known) candidateGrams.set(c.id, (known = narrativeGrams(c.narrativeStart ?? '')));
+      return known;
+    };
     for (const [i, t] of live.entries()) {
       await yieldEvery();
       // The same tipster first; else the closest narrative that is similar enough.
@@ -229,7 +235,7 @@ export class TipMatchingWorker implements OnApplicationBootstrap, OnModuleDestro
         duplicates.set(t.id, { id: sameTipster.id, score: 1, reason: 'same-tipster' });
         continue;
       }
-      const similar = closestNarrative(grams[i], found.filter((c) => c.reason === 'similar-narrative'), this.config.tipDuplicateSimilarity);
+      const similar = closestNarrative(grams[i], found.filter((c) => c.reason === 'similar-narrative'), this.config.tipDuplicateSimilarity, gramsOf);
       if (similar) duplicates.set(t.id, { id: similar.candidate.id, score: similar.score, reason: 'similar-narrative' });
     }
     const byId = new Map(live.map((t, i) => [t.id, { candidates: candidates[i], bands: bands[i] }]));
