@@ -167,10 +167,10 @@ export function closestNarrative<C extends { id: string; rank: number; receivedA
   threshold: number,
   gramsOf: (candidate: C) => Int32Array = (candidate) => narrativeGrams(candidate.narrativeStart ?? ''),
 ): { candidate: C; score: number } | undefined {
+  if (candidates.length === 0) return undefined;
   const ranked = [...candidates].sort((a, b) => a.rank - b.rank);
   const mine = new Set(grams);
   const scored = (candidate: C): { candidate: C; score: number } => ({ candidate, score: similarityTo(mine, gramsOf(candidate)) });
-  if (ranked.length === 0) return undefined;
   const first = scored(ranked[0]);
   if (first.score >= threshold) return first;
   return ranked
