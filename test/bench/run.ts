@@ -87,6 +87,7 @@ function stop(child: ChildProcess | undefined): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
+    child.kill('SIGCONT'); // a service stopped for a baseline round (Ctrl-C then) acts on the SIGTERM
   });
 }
 

@@ -546,6 +546,16 @@ const evidenceLargeFile: Scenario = {
   },
 };
 
+/** Runs `work` with the process `pid` stopped (SIGSTOP), and continues it (SIGCONT) whatever happens. */
+async function paused<T>(pid: number, work: () => Promise<T>): Promise<T> {
+  process.kill(pid, 'SIGSTOP');
+  try {
+    return await work();
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}
+
 /**
  * Issue 12: tip intake at 50 connections with everything on (API key, validation, Idempotency-Key, tipster
  * encryption and HMAC, extraction, matching against whatever registry is loaded — the `registry` scenario's
@@ -585,7 +595,9 @@ const tips: Scenario = {
     // Rounds alternate as in alternate(), but each waits for the matching queue to empty before the next starts,
     // so neither side pays for the other's matching; the Casefile side's matching is measured from intake to
     // candidates (updated_at − received_at of the tips it received) and as tips matched per second of the round
-    // and its drain together.
+    // and its drain together. The raw round runs with the Casefile service stopped (SIGSTOP): the baseline's tips
+    // are queued too, and the service's worker would match them on the same two cores while the baseline is being
+    // measured (a third of the baseline's throughput, measured). The service matches them once it continues.
     const db = new Client({ connectionString: ctx.databaseUrl });
     await db.connect();
     const drained = async (): Promise<number> => {
@@ -607,7 +619,7 @@ const tips: Scenario = {
              FROM tip WHERE received_at >= $1 AND integration_id = $2`,
           [since, integration.id],
         );
-        const baseline = await ctx.load(submit(`${ctx.baseline.base}/tips`, { 'x-integration-id': integration.id }));
+        const baseline = await paused(ctx.casefilePid, () => ctx.load(submit(`${ctx.baseline.base}/tips`, { 'x-integration-id': integration.id })));
         await drained();
         rounds.push({ casefile, baseline, matchP95: rows[0].p95 * 1000, matchP99: rows[0].p99 * 1000, matchedPerSecond: Number(rows[0].n) / (loadSeconds + drainSeconds) });
       }
