@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TipBandsOverWords1795310000000 } from '../migrations/1795310000000-TipBandsOverWords';
 import request from 'supertest';
 import { keyId } from '../src/config/secrets';
 import { gramSimilarity, narrativeBands, narrativeGrams } from '../src/tips/tip-fingerprint';
@@ -236,6 +237,31 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
       const text = plan.map((row) => row['QUERY PLAN']).join('\n');
       expect(text).toMatch(/tip_narrative_band/);
       expect(text).not.toMatch(/idx_tip_narrative_trgm|<->/);
+    });
+
+    it('computes the stored bands anew when they change (migration TipBandsOverWords): a tip received before still finds its near duplicates', async () => {
+      const narrative = `A courier ${randomBytes(6).toString('hex')} brought four company laptops to a house in Dayton for remote workers abroad.`;
+      const { id } = await aSubmittedTip(t, key, { narrative });
+      const stored = async (): Promise<string[]> =>
+        (await t.dataSource.query<{ band: string }[]>('SELECT band_hash::text AS band FROM tip_narrative_band WHERE tip_id = $1 ORDER BY 1', [id])).map((r) => r.band);
+      const expected = narrativeBands(narrative).map(String).sort();
+      expect(await stored()).toEqual(expected);
+      // As a database of the previous release has them: other bands.
+      await t.dataSource.query('UPDATE tip_narrative_band SET band_hash = band_hash # 1 WHERE tip_id = $1', [id]);
+      expect(await stored()).not.toEqual(expected);
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        await new TipBandsOverWords1795310000000().up(runner);
+        expect(await stored()).toEqual(expected);
+        const edit = await aSubmittedTip(t, key, { narrative: narrative.replace('four', 'five') });
+        expect((await as(intake).get(`/api/v1/tips/${edit.id}`)).body).toMatchObject({ possibleDuplicateOf: id, possibleDuplicateReason: 'similar-narrative' });
+        await new TipBandsOverWords1795310000000().down(runner);
+        expect(await stored()).toEqual([]);
+        await new TipBandsOverWords1795310000000().up(runner);
+        expect(await stored()).toEqual(expected);
+      } finally {
+        await runner.release();
+      }
     });
 
     it('scores a narrative against an earlier one as pg_trgm would (similarity of the first 500 characters, lower case)', async () => {

@@ -1,11 +1,18 @@
 /**
  * MinHash bands of a narrative, for finding near duplicates without comparing with every earlier tip
  * (locality-sensitive hashing), and the trigram similarity that decides among the tips they find. The narrative's
- * comparison key is its first 500 characters, lower case; its trigrams are taken as pg_trgm takes them (each run of
- * letters and digits, padded with two spaces in front and one behind), so two narratives that share most trigrams —
- * a high `similarity`, computed as pg_trgm computes it — share a band with high probability:
- * P(share a band) = 1 − (1 − s^ROWS)^BANDS for Jaccard similarity s of their trigram sets (12 bands of 3: 0.95 at
- * s = 0.6, 0.996 at 0.7, 0.99997 at 0.8; 0.012 at 0.1). Pure functions, no I/O.
+ * comparison key is its first 500 characters, lower case; its words are the runs of letters and digits, and its
+ * trigrams are taken from them as pg_trgm takes them (each word padded with two spaces in front and one behind).
+ *
+ * The bands are MinHash over the key's set of distinct words, and the similarity that decides is over its trigrams
+ * (`similarity`, computed as pg_trgm computes it). Two narratives share a band with probability
+ * 1 − (1 − w³)¹² for Jaccard similarity w of their word sets. Bands over trigrams were tried first and dropped:
+ * unrelated prose shares its common trigrams (" th", "the", "ing"…, similarity 0.17–0.21), so a trigram band value
+ * was held by a few percent of all earlier tips; each band is read newest first, 4 rows at most, so an older near
+ * duplicate was pushed out of reach by the unrelated tips received since (in a simulated stream of English-like
+ * text, an earlier narrative at similarity ≥ 0.7 was found 85% of the time after 10,000 unrelated tips and 46% after
+ * 100,000). Unrelated prose shares far fewer words, and an edit of a few words keeps most of them: 100% and 98%, with
+ * half the rows read or fewer (see the README). Pure functions, no I/O.
  */
 
 export const BANDS = 12;
@@ -29,31 +36,39 @@ const isLetterOrDigit = (cp: number): boolean =>
   cp < 0x80 ? (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) : LETTER_OR_DIGIT.test(String.fromCodePoint(cp));
 
 /**
- * Each trigram of a text as pg_trgm reads it (each run of letters and digits, padded "  w "), as its three code
- * points: what `trigrams` collects and `narrativeGrams` hashes. One pass over the text, no strings built.
+ * The words of a text as pg_trgm reads them (runs of letters and digits), one code point at a time: `letter` for
+ * each code point of a word (`first` at its first), `end` after each word. One pass, no strings built.
  */
-function eachTrigram(text: string, visit: (a: number, b: number, c: number) => void): void {
+function eachWordOf(text: string, letter: (cp: number, first: boolean) => void, end: () => void): void {
   let inWord = false;
-  let a = SPACE;
-  let b = SPACE;
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
     i += cp > 0xffff ? 2 : 1;
     if (isLetterOrDigit(cp)) {
-      if (!inWord) {
-        inWord = true;
-        a = SPACE;
-        b = SPACE;
-      }
-      visit(a, b, cp);
-      a = b;
-      b = cp;
+      letter(cp, !inWord);
+      inWord = true;
     } else if (inWord) {
-      visit(a, b, SPACE);
+      end();
       inWord = false;
     }
   }
-  if (inWord) visit(a, b, SPACE);
+  if (inWord) end();
+}
+
+/** Each trigram of a text as pg_trgm reads it (each word padded "  w "), as its three code points. */
+function eachTrigram(text: string, visit: (a: number, b: number, c: number) => void): void {
+  let a = SPACE;
+  let b = SPACE;
+  eachWordOf(
+    text,
+    (cp, first) => {
+      if (first) a = b = SPACE;
+      visit(a, b, cp);
+      a = b;
+      b = cp;
+    },
+    () => visit(a, b, SPACE),
+  );
 }
 
 /** The trigram set of a text, as pg_trgm reads it (alphanumeric words, padded "  w "). */
@@ -86,13 +101,23 @@ function fnv(h: number, cp: number): number {
 
 /**
  * The FNV-1a hashes of the trigrams of the narrative's comparison key, each distinct hash once: its trigram set, as
- * numbers. Hashing the three code points in turn, without building the trigram strings, gives the same minima as
- * hashing the set of strings: a minimum is the same over a set and over any list of its members, and two trigrams
- * with one hash give one value anyway.
+ * numbers (the three code points hashed in turn, no trigram strings built), for `gramSimilarity`.
  */
 export function narrativeGrams(narrative: string): Int32Array {
   const seen = new Set<number>();
   eachTrigram(comparisonKey(narrative), (a, b, c) => seen.add(fnv(fnv(fnv(0x811c9dc5, a), b), c) >>> 0));
+  return Int32Array.from(seen);
+}
+
+/** The FNV-1a hashes of the distinct words of the narrative's comparison key: what its bands are computed from. */
+function narrativeWords(narrative: string): Int32Array {
+  const seen = new Set<number>();
+  let h = 0x811c9dc5;
+  eachWordOf(
+    comparisonKey(narrative),
+    (cp, first) => (h = fnv(first ? 0x811c9dc5 : h, cp)),
+    () => seen.add(h >>> 0),
+  );
   return Int32Array.from(seen);
 }
 
@@ -116,22 +141,22 @@ function similarityTo(mine: ReadonlySet<number>, other: Int32Array): number {
 /**
  * The narrative's BANDS band hashes (non-negative integers below 2^52, each naming its band too), or none when
  * the narrative has no letters or digits. Stored with each tip and compared with those of later tips: the
- * values must never change (a test pins some).
+ * values must never change without a migration that computes the stored ones anew (a test pins some).
  */
 export function narrativeBands(narrative: string): number[] {
-  return bandsOf(narrativeGrams(narrative));
+  return bandsOf(narrativeWords(narrative));
 }
 
-/** The bands of a narrative from its `narrativeGrams`. */
-export function bandsOf(grams: Int32Array): number[] {
-  if (grams.length === 0) return [];
+/** The bands of a narrative from its `narrativeWords`. */
+function bandsOf(words: Int32Array): number[] {
+  if (words.length === 0) return [];
   const mins = new Array<number>(SEEDS.length);
   for (let s = 0; s < SEEDS.length; s++) {
     const seed = SEEDS[s];
     let min = 0xffffffff;
-    for (let i = 0; i < grams.length; i++) {
-      // mix(gram ^ seed), inlined: this loop is most of the work (BANDS × ROWS × trigrams).
-      let h = grams[i] ^ seed;
+    for (let i = 0; i < words.length; i++) {
+      // mix(word ^ seed), inlined: this loop is most of the work (BANDS × ROWS × words).
+      let h = words[i] ^ seed;
       h ^= h >>> 16;
       h = Math.imul(h, 0x85ebca6b);
       h ^= h >>> 13;

@@ -7,7 +7,7 @@ import { HttpMetrics } from '../common/metrics/http-metrics';
 import { AppConfig } from '../config/app-config';
 import type { Tx } from '../database/database';
 import type { ExtractedSelector } from './tip-extraction';
-import { bandsOf, closestNarrative, narrativeGrams } from './tip-fingerprint';
+import { closestNarrative, narrativeBands, narrativeGrams } from './tip-fingerprint';
 import { TipMatcher } from './tip-matcher.service';
 import './tips.audit';
 import { DuplicateCandidate, TipMatchResult, TipsRepository, TipToMatch } from './tips.repository';
@@ -211,7 +211,7 @@ export class TipMatchingWorker implements OnApplicationBootstrap, OnModuleDestro
     for (const t of live) {
       await yieldEvery();
       grams.push(narrativeGrams(t.narrativeStart));
-      bands.push(bandsOf(grams[grams.length - 1]));
+      bands.push(narrativeBands(t.narrativeStart));
     }
     const candidatesOf = new Map<string, DuplicateCandidate[]>();
     for (const c of live.length ? await this.tips.duplicateCandidatesOf(tx, live.map((t, i) => ({ id: t.id, bands: bands[i] }))) : []) {
