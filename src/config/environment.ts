@@ -136,7 +136,7 @@ export class EnvironmentVariables {
   /**
    * Tip intake: a narrative at least this similar (trigram similarity of the first 500 characters, as pg_trgm computes it) to one of the
    * last 30 days is flagged as a possible duplicate. Found through MinHash bands over the narratives' words, which meet an edited narrative of
-   * trigram similarity 0.5–0.6 about 0.82 of the time, 0.6–0.7: 0.94, 0.7–0.8: 0.99 (measured, see the README); below 0.5 most would be missed, so that is the floor.
+   * trigram similarity 0.5–0.6 about 0.80 of the time, 0.6–0.7: 0.94, 0.7–0.8: 0.99 (measured, see the README); below 0.5 most would be missed, so that is the floor.
    */
   @IsOptional() @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d*\.?\d+$/.test(value.trim()) ? Number(value) : value)) @Min(0.5) @Max(1)
   TIP_DUPLICATE_SIMILARITY = 0.6;

@@ -4,14 +4,15 @@
  * comparison key is its first 500 characters, lower case; its words are the runs of letters and digits, and its
  * trigrams are taken from them as pg_trgm takes them (each word padded with two spaces in front and one behind).
  *
- * The bands are MinHash over the key's set of distinct words, and the similarity that decides is over its trigrams
+ * The bands are MinHash over the key's set of distinct words (a run of letters too long to be a word — a script
+ * written without spaces — by its trigrams), and the similarity that decides is over its trigrams
  * (`similarity`, computed as pg_trgm computes it). Two narratives share a band with probability
  * 1 − (1 − w³)¹² for Jaccard similarity w of their word sets. Bands over trigrams were tried first and dropped:
  * unrelated prose shares its common trigrams (" th", "the", "ing"…, similarity 0.17–0.21), so a trigram band value
  * was held by a few percent of all earlier tips; each band is read newest first, 4 rows at most, so an older near
  * duplicate was pushed out of reach by the unrelated tips received since (in a simulated stream of English-like
  * text, an earlier narrative at similarity ≥ 0.7 was found 85% of the time after 10,000 unrelated tips and 46% after
- * 100,000). Unrelated prose shares far fewer words, and an edit of a few words keeps most of them: 100% and 98%, with
+ * 100,000). Unrelated prose shares far fewer words, and an edit of a few words keeps most of them: 100% and 97%, with
  * half the rows read or fewer (see the README). Pure functions, no I/O.
  */
 
@@ -109,14 +110,37 @@ export function narrativeGrams(narrative: string): Int32Array {
   return Int32Array.from(seen);
 }
 
-/** The FNV-1a hashes of the distinct words of the narrative's comparison key: what its bands are computed from. */
+/**
+ * A run of letters and digits longer than this is not taken as one word: a script written without spaces (Chinese,
+ * Japanese, Thai) or a long token would otherwise be a single word that any edit changes. Its trigrams stand for it.
+ */
+const LONGEST_WORD = 20;
+
+/**
+ * The FNV-1a hashes of the distinct words of the narrative's comparison key, and of the trigrams of its runs longer
+ * than LONGEST_WORD (hashed after a NUL, so that they are never a word's hash): what its bands are computed from.
+ */
 function narrativeWords(narrative: string): Int32Array {
   const seen = new Set<number>();
+  const run: number[] = [];
   let h = 0x811c9dc5;
   eachWordOf(
     comparisonKey(narrative),
-    (cp, first) => (h = fnv(first ? 0x811c9dc5 : h, cp)),
-    () => seen.add(h >>> 0),
+    (cp, first) => {
+      if (first) {
+        h = 0x811c9dc5;
+        run.length = 0;
+      }
+      h = fnv(h, cp);
+      run.push(cp);
+    },
+    () => {
+      if (run.length <= LONGEST_WORD) {
+        seen.add(h >>> 0);
+        return;
+      }
+      for (let i = 0; i < run.length; i++) seen.add(fnv(fnv(fnv(fnv(0x811c9dc5, 0), run[i - 2] ?? SPACE), run[i - 1] ?? SPACE), run[i]) >>> 0);
+    },
   );
   return Int32Array.from(seen);
 }
