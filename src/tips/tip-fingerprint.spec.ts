@@ -31,13 +31,17 @@ describe('narrative fingerprints (MinHash bands)', () => {
     expect(narrativeBands('!!!')).toEqual([]);
   });
 
-  it('meets a light edit of a narrative written without spaces: a run of letters too long to be a word is taken by its trigrams', () => {
+  it('meets a light edit of a narrative written without spaces: a run of letters outside ASCII too long to be a word is taken by its trigrams', () => {
     const chinese = '我在延边银星公司的一个远程技术岗位工作过三个月他们让我把公司笔记本电脑放在俄亥俄州的一个农场里工资打到一个加密钱包地址负责人自称宋和中';
     const edited = chinese.replace('三个月', '四个月');
     const a = narrativeBands(chinese);
     expect(a).toHaveLength(BANDS);
     expect(narrativeBands(edited).filter((band, j) => band === a[j]).length).toBeGreaterThan(0);
     expect(narrativeBands('完全不同的内容关于电汇到一个支付账户的事情以及别的公司和别的城市里的人').filter((band, j) => band === a[j])).toHaveLength(0);
+    // An ASCII run is one word however long: two unrelated tips naming the same wallet do not look alike for it.
+    const wallet = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4';
+    const b = narrativeBands(`Paid to ${wallet} by a courier in Dayton who drove three laptops north.`);
+    expect(narrativeBands(`A recruiter on Upwork asked for wages to ${wallet} every month.`).filter((band, j) => band === b[j])).toHaveLength(0);
   });
 
   it('keeps the bands it gave before: they are stored with each tip and compared with those of later tips', () => {

@@ -5,7 +5,7 @@
  * trigrams are taken from them as pg_trgm takes them (each word padded with two spaces in front and one behind).
  *
  * The bands are MinHash over the key's set of distinct words (a run of letters too long to be a word — a script
- * written without spaces — by its trigrams), and the similarity that decides is over its trigrams
+ * written without spaces — by its trigrams; see LONGEST_WORD), and the similarity that decides is over its trigrams
  * (`similarity`, computed as pg_trgm computes it). Two narratives share a band with probability
  * 1 − (1 − w³)¹² for Jaccard similarity w of their word sets. Bands over trigrams were tried first and dropped:
  * unrelated prose shares its common trigrams (" th", "the", "ing"…, similarity 0.17–0.21), so a trigram band value
@@ -111,31 +111,35 @@ export function narrativeGrams(narrative: string): Int32Array {
 }
 
 /**
- * A run of letters and digits longer than this is not taken as one word: a script written without spaces (Chinese,
- * Japanese, Thai) or a long token would otherwise be a single word that any edit changes. Its trigrams stand for it.
+ * A run of letters and digits longer than this, with letters outside ASCII, is not taken as one word: a script written
+ * without spaces (Chinese, Japanese, Thai) would otherwise be a single word that any edit changes. Its trigrams stand
+ * for it. An ASCII run stays one word however long: a wallet, a hash or a token is one thing, whole or not at all.
  */
 const LONGEST_WORD = 20;
 
 /**
- * The FNV-1a hashes of the distinct words of the narrative's comparison key, and of the trigrams of its runs longer
- * than LONGEST_WORD (hashed after a NUL, so that they are never a word's hash): what its bands are computed from.
+ * The FNV-1a hashes of the distinct words of the narrative's comparison key, and of the trigrams of its runs that are
+ * not words (see LONGEST_WORD; hashed after a NUL, so that they are never a word's hash): what its bands are computed from.
  */
 function narrativeWords(narrative: string): Int32Array {
   const seen = new Set<number>();
   const run: number[] = [];
   let h = 0x811c9dc5;
+  let ascii = true;
   eachWordOf(
     comparisonKey(narrative),
     (cp, first) => {
       if (first) {
         h = 0x811c9dc5;
         run.length = 0;
+        ascii = true;
       }
       h = fnv(h, cp);
       run.push(cp);
+      if (cp >= 0x80) ascii = false;
     },
     () => {
-      if (run.length <= LONGEST_WORD) {
+      if (ascii || run.length <= LONGEST_WORD) {
         seen.add(h >>> 0);
         return;
       }
