@@ -239,28 +239,49 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
       expect(text).not.toMatch(/idx_tip_narrative_trgm|<->/);
     });
 
-    it('computes the stored bands anew when they change (migration TipBandsOverWords): a tip received before still finds its near duplicates', async () => {
+    it('computes the bands of the last 30 days anew beside the old ones (migration TipBandsOverWords): a tip received before still finds its near duplicates', async () => {
       const narrative = `A courier ${randomBytes(6).toString('hex')} brought four company laptops to a house in Dayton for remote workers abroad.`;
       const { id } = await aSubmittedTip(t, key, { narrative });
-      const stored = async (): Promise<string[]> =>
-        (await t.dataSource.query<{ band: string }[]>('SELECT band_hash::text AS band FROM tip_narrative_band WHERE tip_id = $1 ORDER BY 1', [id])).map((r) => r.band);
+      const bandsOf = async (tipId: string): Promise<string[]> =>
+        (await t.dataSource.query<{ band: string }[]>('SELECT band_hash::text AS band FROM tip_narrative_band WHERE tip_id = $1 ORDER BY 1', [tipId])).map((r) => r.band);
       const expected = narrativeBands(narrative).map(String).sort();
-      expect(await stored()).toEqual(expected);
-      // As a database of the previous release has them: other bands.
+      expect(await bandsOf(id)).toEqual(expected);
+      // As the previous release left it: bands of another kind only.
       await t.dataSource.query('UPDATE tip_narrative_band SET band_hash = band_hash # 1 WHERE tip_id = $1', [id]);
-      expect(await stored()).not.toEqual(expected);
+      const old = await bandsOf(id);
+      // More tips than one round of the migration's cursor (2,000) in the window, and tips it skips: older than 30 days, or still matching.
+      const batch = randomBytes(4).toString('hex');
+      const [{ integrationId }] = await t.dataSource.query<{ integrationId: string }[]>('SELECT integration_id AS "integrationId" FROM tip WHERE id = $1', [id]);
+      await t.dataSource.query(
+        `INSERT INTO tip (id, reference, integration_id, external_id, channel, narrative, anonymous, priority, status, received_at)
+         SELECT gen_random_uuid(), 'TIP-M' || upper(lpad(to_hex(i), 7, '0')), $1, 'migration-' || $2 || '-' || i, 'web_form', 'Generated tip ' || i || ' of ' || $2, true, 3,
+                CASE WHEN i > 2150 THEN 'matching' ELSE 'received' END,
+                CASE WHEN i BETWEEN 2101 AND 2150 THEN now() - interval '31 days' ELSE now() - make_interval(secs => i) END
+           FROM generate_series(1, 2200) AS i`,
+        [integrationId, batch],
+      );
+      const banded = async (): Promise<Record<string, number>> => {
+        const rows = await t.dataSource.query<{ status: string; old: boolean; n: number }[]>(
+          `SELECT t.status, t.received_at < now() - interval '30 days' AS old, count(DISTINCT b.tip_id)::int AS n
+             FROM tip t JOIN tip_narrative_band b ON b.tip_id = t.id WHERE t.external_id LIKE $1 GROUP BY 1, 2`,
+          [`migration-${batch}-%`],
+        );
+        return Object.fromEntries(rows.map((r) => [`${r.status}${r.old ? ' (31 days)' : ''}`, r.n]));
+      };
       const runner = t.dataSource.createQueryRunner();
       try {
+        expect(await banded()).toEqual({});
         await new TipBandsOverWords1795310000000().up(runner);
-        expect(await stored()).toEqual(expected);
+        expect(await bandsOf(id)).toEqual([...old, ...expected].sort());
+        expect(await banded()).toEqual({ received: 2100 });
         const edit = await aSubmittedTip(t, key, { narrative: narrative.replace('four', 'five') });
         expect((await as(intake).get(`/api/v1/tips/${edit.id}`)).body).toMatchObject({ possibleDuplicateOf: id, possibleDuplicateReason: 'similar-narrative' });
-        await new TipBandsOverWords1795310000000().down(runner);
-        expect(await stored()).toEqual([]);
-        await new TipBandsOverWords1795310000000().up(runner);
-        expect(await stored()).toEqual(expected);
+        await new TipBandsOverWords1795310000000().down();
+        expect(await bandsOf(id)).toEqual([...old, ...expected].sort());
       } finally {
         await runner.release();
+        await t.dataSource.query(`DELETE FROM tip_narrative_band WHERE tip_id IN (SELECT id FROM tip WHERE external_id LIKE $1)`, [`migration-${batch}-%`]);
+        await t.dataSource.query(`DELETE FROM tip WHERE external_id LIKE $1`, [`migration-${batch}-%`]);
       }
     });
 

@@ -31,30 +31,66 @@ describe('narrative fingerprints (MinHash bands)', () => {
     expect(narrativeBands('!!!')).toEqual([]);
   });
 
-  it('meets a light edit of a narrative written without spaces: a run of letters outside ASCII too long to be a word is taken by its trigrams', () => {
-    const chinese = '我在延边银星公司的一个远程技术岗位工作过三个月他们让我把公司笔记本电脑放在俄亥俄州的一个农场里工资打到一个加密钱包地址负责人自称宋和中';
-    const edited = chinese.replace('三个月', '四个月');
-    const a = narrativeBands(chinese);
-    expect(a).toHaveLength(BANDS);
-    expect(narrativeBands(edited).filter((band, j) => band === a[j]).length).toBeGreaterThan(0);
-    expect(narrativeBands('完全不同的内容关于电汇到一个支付账户的事情以及别的公司和别的城市里的人').filter((band, j) => band === a[j])).toHaveLength(0);
-    // An ASCII run is one word however long: two unrelated tips naming the same wallet do not look alike for it.
+  it('meets a light edit of a narrative in a script written without spaces: there a run of letters is a clause, taken by its trigrams', () => {
+    // Punctuated Chinese, as tipsters write it: an edit of 1 to 4 characters (a fixed-seed generator) changes a clause, never all of it.
+    const texts = [
+      '上个月我在网上看到一个招聘广告，对方说是美国公司，需要远程开发人员，我应聘后他们要求我用别人的身份开户，工资转到一个钱包地址。',
+      '去年十二月，一名男子在代顿租了一套房子，里面放了二十多台公司笔记本电脑，每天晚上有人远程登录，他每月收到两千美元。',
+      '有人在代顿租房放了二十台公司电脑，每月收到两千美元。',
+      '我在延边银星公司的一个远程技术岗位工作过三个月他们让我把公司笔记本电脑放在俄亥俄州的一个农场里工资打到一个加密钱包地址负责人自称宋和中',
+    ];
+    const pool = [...'的了在是我有他这中大来上国个到说们为子和你地出道也时年'];
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed % n;
+    };
+    let pairs = 0;
+    let met = 0;
+    for (const text of texts) {
+      for (let trial = 0; trial < 100; trial++) {
+        const chars = [...text];
+        for (let k = 0, n = 1 + next(4); k < n; k++) {
+          const at = next(chars.length);
+          if (/\p{L}/u.test(chars[at])) chars[at] = pool[next(pool.length)];
+        }
+        const edited = chars.join('');
+        if (edited === text || jaccard(trigrams(comparisonKey(text)), trigrams(comparisonKey(edited))) < 0.7) continue;
+        pairs++;
+        const before = narrativeBands(text);
+        if (narrativeBands(edited).some((band, j) => band === before[j])) met++;
+      }
+    }
+    expect(pairs).toBeGreaterThan(200);
+    expect(met / pairs).toBeGreaterThanOrEqual(0.98);
+    const a = narrativeBands(texts[1]);
+    expect(narrativeBands('完全不同的内容，关于电汇到一个支付账户的事情，以及别的公司和别的城市里的人。').filter((band, j) => band === a[j])).toHaveLength(0);
+    // A wallet is one word however long: two unrelated tips naming the same one do not look alike for it.
     const wallet = 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4';
     const b = narrativeBands(`Paid to ${wallet} by a courier in Dayton who drove three laptops north.`);
     expect(narrativeBands(`A recruiter on Upwork asked for wages to ${wallet} every month.`).filter((band, j) => band === b[j])).toHaveLength(0);
   });
 
   it('keeps the bands it gave before: they are stored with each tip and compared with those of later tips', () => {
-    // Computed when the bands moved from trigrams to words (migration TipBandsOverWords computed the stored ones anew);
-    // any change to the hashing must keep them, or come with such a migration.
+    // Computed when the bands moved from trigrams to words (BAND_KIND 2, migration TipBandsOverWords); any change to the
+    // hashing must keep them, or come with a new BAND_KIND and such a migration.
     expect(narrativeBands('Tip 1a2b3c4d: our remote hire "Alex" writes from it.warrior1a2b3c4d (at) example (dot) com, paid to a wallet in Yanbian.')).toEqual([
-      1046857054357503, 3353720332783229, 977525177663007, 326439053803472, 4206320585482168, 2992739953505027, 2674764881253133, 262040278100667,
-      2117086612842503, 3353508318335155, 47761495850877, 2852318758482163,
+      144483955713951, 3967436885988549, 3765727266203896, 4179160259421852, 1795434583136196, 3360443544835881, 2690735446254697, 1859996865365115,
+      3894736252968414, 1666511139293051, 82868328605980, 1508149964091843,
     ]);
     // Past the first 500 characters (a surrogate pair counts once), letters outside ASCII.
     expect(narrativeBands(`Ünïcödé 😀 ${'Song Hwa Jong '.repeat(40)}`)).toEqual([
-      2611520558970184, 929603047751381, 4005367044701119, 807056524586221, 3907483123134365, 3728655053538967, 4397564698997606, 3398033241684709,
-      3185767441169103, 357588274817628, 364648450978005, 1608254762434013,
+      920965539329565, 18549767856965, 294841771423161, 4133813419403762, 2855653533228917, 2010603787258215, 522035244237654, 194359115535437,
+      342867500584135, 4036561254755347, 1887410421001716, 2478241804933869,
+    ]);
+    // A script written without spaces (its runs by their trigrams), and a long ASCII token (one word).
+    expect(narrativeBands('有人在代顿租房放了二十台公司电脑，每月收到两千美元。')).toEqual([
+      3782246682466834, 1413074820094933, 2032148992037859, 2896354251808635, 2081925075845785, 1999815913347664, 4161470737706488, 2395952815869035,
+      3558943721866822, 3122658682356552, 767818859034917, 3600435345251404,
+    ]);
+    expect(narrativeBands('Wages to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 monthly.')).toEqual([
+      391933764660964, 970589500119133, 714079198106371, 4035633240621272, 3347266852002282, 3794961635259186, 3999407455869382, 1978229322392725,
+      1812759678766869, 1506710165299513, 440294724401476, 57669631361163,
     ]);
   });
 

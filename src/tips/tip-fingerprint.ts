@@ -4,8 +4,8 @@
  * comparison key is its first 500 characters, lower case; its words are the runs of letters and digits, and its
  * trigrams are taken from them as pg_trgm takes them (each word padded with two spaces in front and one behind).
  *
- * The bands are MinHash over the key's set of distinct words (a run of letters too long to be a word — a script
- * written without spaces — by its trigrams; see LONGEST_WORD), and the similarity that decides is over its trigrams
+ * The bands are MinHash over the key's set of distinct words (a run of letters of a script written without spaces
+ * by its trigrams; see narrativeWords), and the similarity that decides is over its trigrams
  * (`similarity`, computed as pg_trgm computes it). Two narratives share a band with probability
  * 1 − (1 − w³)¹² for Jaccard similarity w of their word sets. Bands over trigrams were tried first and dropped:
  * unrelated prose shares its common trigrams (" th", "the", "ing"…, similarity 0.17–0.21), so a trigram band value
@@ -18,6 +18,13 @@
 
 export const BANDS = 12;
 export const ROWS = 3;
+/**
+ * What the bands are computed from, mixed into every band value: 1 was trigrams, 2 is words. Bands of two kinds never
+ * meet, so bands of an earlier kind can stay in `tip_narrative_band` (they expire with their 30 days) while the
+ * migration that introduces a kind adds the new ones beside them: no table lock, and a replica of the previous release
+ * still finds what it stored.
+ */
+const BAND_KIND = 2;
 
 /** The comparison key of a narrative, as `lower(left(narrative, 500))` in SQL. */
 export function comparisonKey(narrative: string): string {
@@ -110,40 +117,41 @@ export function narrativeGrams(narrative: string): Int32Array {
   return Int32Array.from(seen);
 }
 
-/**
- * A run of letters and digits longer than this, with letters outside ASCII, is not taken as one word: a script written
- * without spaces (Chinese, Japanese, Thai) would otherwise be a single word that any edit changes. Its trigrams stand
- * for it. An ASCII run stays one word however long: a wallet, a hash or a token is one thing, whole or not at all.
- */
-const LONGEST_WORD = 20;
+/** Scripts written without spaces between words (Chinese, Japanese, Thai and their neighbours). */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
+const isUnspaced = (cp: number): boolean => cp >= 0x0e00 && UNSPACED.test(String.fromCodePoint(cp));
 
 /**
- * The FNV-1a hashes of the distinct words of the narrative's comparison key, and of the trigrams of its runs that are
- * not words (see LONGEST_WORD; hashed after a NUL, so that they are never a word's hash): what its bands are computed from.
+ * The FNV-1a hashes of what the narrative's bands are computed from: the distinct words of its comparison key, and the
+ * trigrams (padded as pg_trgm pads them, hashed after a NUL so that they are never a word's hash) of each run of
+ * letters in a script written without spaces — there a run is a clause, not a word, and an edit of one character
+ * would change it whole. A wallet, a hash or a token is one word however long: one thing, whole or not at all.
  */
 function narrativeWords(narrative: string): Int32Array {
   const seen = new Set<number>();
   const run: number[] = [];
   let h = 0x811c9dc5;
-  let ascii = true;
+  let unspaced = false;
+  const trigram = (a: number, b: number, c: number): number => fnv(fnv(fnv(fnv(0x811c9dc5, 0), a), b), c) >>> 0;
   eachWordOf(
     comparisonKey(narrative),
     (cp, first) => {
       if (first) {
         h = 0x811c9dc5;
         run.length = 0;
-        ascii = true;
+        unspaced = false;
       }
       h = fnv(h, cp);
       run.push(cp);
-      if (cp >= 0x80) ascii = false;
+      if (!unspaced && isUnspaced(cp)) unspaced = true;
     },
     () => {
-      if (ascii || run.length <= LONGEST_WORD) {
+      if (!unspaced) {
         seen.add(h >>> 0);
         return;
       }
-      for (let i = 0; i < run.length; i++) seen.add(fnv(fnv(fnv(fnv(0x811c9dc5, 0), run[i - 2] ?? SPACE), run[i - 1] ?? SPACE), run[i]) >>> 0);
+      for (let i = 0; i < run.length; i++) seen.add(trigram(run[i - 2] ?? SPACE, run[i - 1] ?? SPACE, run[i]));
+      seen.add(trigram(run[run.length - 2] ?? SPACE, run[run.length - 1], SPACE));
     },
   );
   return Int32Array.from(seen);
@@ -196,8 +204,8 @@ function bandsOf(words: Int32Array): number[] {
   }
   const bands: number[] = [];
   for (let b = 0; b < BANDS; b++) {
-    let hi = mix(b + 1);
-    let lo = mix(0x7f4a7c15 ^ (b + 1));
+    let hi = mix((b + 1) ^ (BAND_KIND << 8));
+    let lo = mix(0x7f4a7c15 ^ (b + 1) ^ (BAND_KIND << 8));
     for (let r = 0; r < ROWS; r++) {
       const m = mins[b * ROWS + r];
       hi = mix(hi ^ m);

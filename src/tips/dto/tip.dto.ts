@@ -138,7 +138,7 @@ export class TipDetailDto extends TipSummaryDto {
     maximum: 1,
     description:
       '1 for the same tipster; else the trigram similarity (as pg_trgm computes it) of the first 500 characters, lower case. Similar narratives ' +
-      'are found through MinHash bands over their words, which meet an edited narrative of similarity 0.6–0.7 about 94% of the time, 0.7–0.8 99%, 0.8 and up always (measured)',
+      'are found through MinHash bands over their words, which meet an edited narrative of similarity 0.6–0.7 about 94% of the time, 0.7–0.8 99%, 0.8 and up practically always (measured)',
   })
   possibleDuplicateScore!: number | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 50 }) possibleDuplicateReason!: string | null;
