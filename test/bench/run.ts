@@ -118,7 +118,9 @@ async function main(): Promise<void> {
     await db.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void cleanup().then(() => process.exit(130)));
+  // A service stopped for a baseline round is never left stopped, however the bench ends.
+  process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGCONT')));
   try {
     const databaseUrl = await db.start();
     const [appPort, noAuditPort, rawPort] = [await freePort(), await freePort(), await freePort()];
