@@ -249,7 +249,7 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
       // As the previous release left it: bands of another kind only.
       await t.dataSource.query('UPDATE tip_narrative_band SET band_hash = band_hash # 1 WHERE tip_id = $1', [id]);
       const old = await bandsOf(id);
-      // More tips than one round of the migration's cursor (2,000) in the window, and tips it skips: older than 30 days, or still matching.
+      // More tips than a round of the migration's cursor (1,000 here) in the window, and tips it skips: older than 30 days, or still matching.
       const batch = randomBytes(4).toString('hex');
       const [{ integrationId }] = await t.dataSource.query<{ integrationId: string }[]>('SELECT integration_id AS "integrationId" FROM tip WHERE id = $1', [id]);
       await t.dataSource.query(
@@ -271,7 +271,7 @@ describe('tip triage, matching, duplicates and tipster protection', () => {
       const runner = t.dataSource.createQueryRunner();
       try {
         expect(await banded()).toEqual({});
-        await new TipBandsOverWords1795310000000().up(runner);
+        await new TipBandsOverWords1795310000000(1000).up(runner);
         expect(await bandsOf(id)).toEqual([...old, ...expected].sort());
         expect(await banded()).toEqual({ received: 2100 });
         const edit = await aSubmittedTip(t, key, { narrative: narrative.replace('four', 'five') });
