@@ -19,10 +19,10 @@
 export const BANDS = 12;
 export const ROWS = 3;
 /**
- * What the bands are computed from, mixed into every band value: 1 was trigrams, 2 is words. Bands of two kinds never
- * meet, so bands of an earlier kind can stay in `tip_narrative_band` (they expire with their 30 days) while the
- * migration that introduces a kind adds the new ones beside them: no table lock, and a replica of the previous release
- * still finds what it stored.
+ * What the bands are computed from, mixed into every band value: 2 is words (the trigram bands before it mixed in
+ * nothing, as a kind 0 would; the next kind is 3). Bands of two kinds never meet, so bands of an earlier kind can
+ * stay in `tip_narrative_band` (they expire with their 30 days) while the migration that introduces a kind adds the
+ * new ones beside them: no table lock, and a replica of the previous release still finds what it stored.
  */
 const BAND_KIND = 2;
 
@@ -113,9 +113,17 @@ function fnv(h: number, cp: number): number {
  */
 export function narrativeGrams(narrative: string): Int32Array {
   const seen = new Set<number>();
-  eachTrigram(comparisonKey(narrative), (a, b, c) => seen.add(fnv(fnv(fnv(0x811c9dc5, a), b), c) >>> 0));
+  eachTrigram(comparisonKey(narrative), (a, b, c) => seen.add(trigramHash(0x811c9dc5, a, b, c)));
   return Int32Array.from(seen);
 }
+
+/** FNV-1a of a trigram's three code points, continued from `basis`. */
+function trigramHash(basis: number, a: number, b: number, c: number): number {
+  return fnv(fnv(fnv(basis, a), b), c) >>> 0;
+}
+
+/** The basis of the trigrams that enter the bands: FNV-1a after a NUL, so that such a trigram is never a word's hash. */
+const BAND_TRIGRAM_BASIS = fnv(0x811c9dc5, 0);
 
 /** Scripts written without spaces between words (Chinese, Japanese, Thai and their neighbours). */
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
@@ -123,7 +131,7 @@ const isUnspaced = (cp: number): boolean => cp >= 0x0e00 && UNSPACED.test(String
 
 /**
  * The FNV-1a hashes of what the narrative's bands are computed from: the distinct words of its comparison key, and the
- * trigrams (padded as pg_trgm pads them, hashed after a NUL so that they are never a word's hash) of each run of
+ * trigrams (padded as pg_trgm pads them; see BAND_TRIGRAM_BASIS) of each run of
  * letters in a script written without spaces — there a run is a clause, not a word, and an edit of one character
  * would change it whole. A wallet, a hash or a token is one word however long: one thing, whole or not at all.
  */
@@ -132,7 +140,6 @@ function narrativeWords(narrative: string): Int32Array {
   const run: number[] = [];
   let h = 0x811c9dc5;
   let unspaced = false;
-  const trigram = (a: number, b: number, c: number): number => fnv(fnv(fnv(fnv(0x811c9dc5, 0), a), b), c) >>> 0;
   eachWordOf(
     comparisonKey(narrative),
     (cp, first) => {
@@ -150,8 +157,7 @@ function narrativeWords(narrative: string): Int32Array {
         seen.add(h >>> 0);
         return;
       }
-      for (let i = 0; i < run.length; i++) seen.add(trigram(run[i - 2] ?? SPACE, run[i - 1] ?? SPACE, run[i]));
-      seen.add(trigram(run[run.length - 2] ?? SPACE, run[run.length - 1], SPACE));
+      eachTrigram(String.fromCodePoint(...run), (a, b, c) => seen.add(trigramHash(BAND_TRIGRAM_BASIS, a, b, c)));
     },
   );
   return Int32Array.from(seen);

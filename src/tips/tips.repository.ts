@@ -183,9 +183,9 @@ export const INSERT_TIP_SQL = `
  * tip's own.
  *
  * The bands are the only way to a similar narrative: a narrative that shares no band with any earlier one has no
- * near duplicate found (for an edit at trigram similarity 0.6–0.7 that happens about 6% of the time, 0.7–0.8 about 1%:
- * measured, see tip-fingerprint.ts and the README). There is
- * no exhaustive fallback: a KNN walk of the GiST trigram index (`<->`) read the whole index for a narrative with no
+ * near duplicate found (for an edit at trigram similarity 0.6–0.7 that happens about 6% of the time, 0.7–0.8 about
+ * 1%: measured, see tip-fingerprint.ts and the README). There is no exhaustive fallback: a KNN walk of the GiST
+ * trigram index (`<->`) read the whole index for a narrative with no
  * near neighbour (the union signatures of 500-character texts cover almost every bit, so nothing is pruned): 230 ms
  * per tip with 100,000 diverse narratives, and the matching of a stream of ordinary, unique tips fell to a few tips
  * a second.
